@@ -1,0 +1,169 @@
+"""Time pdplab's engine against a plain PyTorch version of the same networks.
+
+Case 1: the Rumelhart & Todd (1993) semantic network (item 8 → 8 → 15 ← relation 4;
+15 → 36 logistic, sum-squared error, 32 patterns, an update after every pattern,
+learning rate 0.1): one network, then 100 replicas at once.
+Case 2: a network of the size of Plaut et al.'s (1996) reading model (105 → 100 → 61
+logistic, cross-entropy, 3000 patterns, one update per epoch with momentum), in
+float64 and float32.
+
+Both sides run in this process on the same data; each figure is the best of
+several repeats.  Run ``python benchmarks/bench_engine.py`` (PyTorch comes with
+``pip install -e .[bench]``; without it only pdplab's times are printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+import pdplab as pl
+from pdplab.stimuli import rumelhart_todd_1993
+
+
+def best_of(fn, repeats):
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+# -- case 1 -------------------------------------------------------------------
+
+def semantic_network():
+    return pl.Network(
+        [pl.Group("item", 8), pl.Group("relation", 4), pl.Group("representation", 8),
+         pl.Group("hidden", 15), pl.Group("attribute", 36, error="sse")],
+        [("item", "representation"), ("representation", "hidden"),
+         ("relation", "hidden"), ("hidden", "attribute")],
+        init_range=0.9,
+    )
+
+
+def pdplab_semantic(epochs, replicas):
+    net, env = semantic_network(), rumelhart_todd_1993()
+    # Record only at the start and the end, as the PyTorch loop does.
+    return lambda: pl.train(net, env, epochs=epochs, lr=0.1, replicas=replicas,
+                            order="permuted", record={"every": 0})
+
+
+def torch_semantic(epochs):
+    import torch
+
+    env = rumelhart_todd_1993()
+    items = torch.tensor(env.inputs["item"])
+    relations = torch.tensor(env.inputs["relation"])
+    targets = torch.tensor(env.targets["attribute"])
+
+    class Semantic(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rep = torch.nn.Linear(8, 8)
+            self.hid_rep = torch.nn.Linear(8, 15)
+            self.hid_rel = torch.nn.Linear(4, 15, bias=False)
+            self.out = torch.nn.Linear(15, 36)
+
+        def forward(self, item, relation):
+            r = torch.sigmoid(self.rep(item))
+            h = torch.sigmoid(self.hid_rep(r) + self.hid_rel(relation))
+            return torch.sigmoid(self.out(h))
+
+    def run():
+        torch.manual_seed(0)
+        model = Semantic().double()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        for _ in range(epochs):
+            for i in torch.randperm(len(items)).tolist():
+                opt.zero_grad()
+                o = model(items[i : i + 1], relations[i : i + 1])
+                loss = 0.5 * ((o - targets[i : i + 1]) ** 2).sum()
+                loss.backward()
+                opt.step()
+        return model
+
+    return run
+
+
+# -- case 2 -------------------------------------------------------------------
+
+def reading_sized(n_patterns=3000, seed=0):
+    rng = np.random.default_rng(seed)
+    x = (rng.random((n_patterns, 105)) < 0.08).astype(float)
+    t = (rng.random((n_patterns, 61)) < 0.1).astype(float)
+    net = pl.Network(
+        [pl.Group("orthography", 105), pl.Group("hidden", 100),
+         pl.Group("phonology", 61, error="cross_entropy")],
+        [("orthography", "hidden"), ("hidden", "phonology")],
+        init_range=0.1,
+    )
+    return net, pl.Environment({"orthography": x}, {"phonology": t})
+
+
+def pdplab_reading(epochs, dtype):
+    net, env = reading_sized()
+    return lambda: pl.train(net, env, epochs=epochs, optimizer="momentum", lr=0.001, momentum=0.9,
+                            update="batch", record={"every": 0}, dtype=dtype)
+
+
+def torch_reading(epochs, dtype):
+    import torch
+
+    _, env = reading_sized()
+    tdtype = {"float64": torch.float64, "float32": torch.float32}[dtype]
+    x = torch.tensor(env.inputs["orthography"], dtype=tdtype)
+    t = torch.tensor(env.targets["phonology"], dtype=tdtype)
+
+    def run():
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(torch.nn.Linear(105, 100), torch.nn.Sigmoid(), torch.nn.Linear(100, 61)).to(tdtype)
+        opt = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
+        loss_fn = torch.nn.BCEWithLogitsLoss(reduction="sum")
+        for _ in range(epochs):
+            opt.zero_grad()
+            loss = loss_fn(model(x), t)
+            loss.backward()
+            opt.step()
+        return model
+
+    return run
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--epochs", type=int, default=300, help="epochs per timing of case 1")
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args(argv)
+    try:
+        import torch
+
+        torch.set_num_threads(2)
+    except ImportError:
+        torch = None
+        print("PyTorch is not installed: printing pdplab's times only (pip install -e .[bench]).")
+
+    E, rep = args.epochs, args.repeats
+    rows = []
+    one = best_of(pdplab_semantic(E, 1), rep) / E * 1e3
+    hundred = best_of(pdplab_semantic(E, 100), rep) / E / 100 * 1e3
+    base = best_of(torch_semantic(E), rep) / E * 1e3 if torch else None
+    rows.append(("semantic, 1 network (ms/epoch)", one, base))
+    rows.append(("semantic, 100 replicas (ms/network-epoch)", hundred, base))
+    E2 = max(E // 2, 20)
+    for dtype in ("float64", "float32"):
+        ours = best_of(pdplab_reading(E2, dtype), rep) / E2 * 1e3
+        theirs = best_of(torch_reading(E2, dtype), rep) / E2 * 1e3 if torch else None
+        rows.append((f"reading-sized, batch, {dtype} (ms/epoch)", ours, theirs))
+
+    print(f"{'case':<46}{'pdplab':>10}{'PyTorch':>10}{'speed-up':>10}")
+    for name, ours, theirs in rows:
+        ratio = f"{theirs / ours:9.1f}x" if theirs else "      n/a"
+        theirs_s = f"{theirs:10.3f}" if theirs else "       n/a"
+        print(f"{name:<46}{ours:10.3f}{theirs_s}{ratio}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The engine: networks, passes, learning rules, optimizers, training, records."""

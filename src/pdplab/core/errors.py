@@ -1,0 +1,139 @@
+"""Error functions for output groups, with Lens-style tolerance radii.
+
+Two error functions are provided:
+
+``sse``
+    Sum-squared error, ``E = ½ Σₖ (tₖ − oₖ)²`` (Rumelhart, Hinton & Williams 1986).
+``cross_entropy``
+    For logistic outputs ``E = Σₖ tₖ ln(tₖ/oₖ) + (1−tₖ) ln((1−tₖ)/(1−oₖ))``;
+    for softmax outputs ``E = Σₖ tₖ ln(tₖ/oₖ)``.  This is the cross-entropy
+    less the entropy of the target, so that a perfect output has zero
+    error (as in Lens); the gradient is the usual one, ``∂E/∂netₖ = oₖ − tₖ``
+    (Hinton 1989).
+
+Two radii, in the sense of Lens (Rohde 1999), relax the target:
+
+``target_radius`` *r*
+    An output within *r* of its target counts as exact; further away, the
+    error is measured to the near edge of the band ``[t − r, t + r]``.
+``zero_error_radius`` *z*
+    An output within *z* of its target gives no error and no gradient;
+    further away, the error is measured to the target itself.  Plaut et
+    al. (1996) used *z* = 0.1.
+
+References
+----------
+Hinton, G. E. (1989). Connectionist learning procedures. *Artificial
+Intelligence*, 40, 185-234.
+Plaut, D. C., McClelland, J. L., Seidenberg, M. S., & Patterson, K. (1996).
+Understanding normal and impaired word reading. *Psychological Review*,
+103, 56-115.
+Rohde, D. L. T. (1999). *Lens: The light, efficient network simulator*.
+Carnegie Mellon University.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import xlogy
+
+__all__ = ["ErrorFunction", "ERRORS", "get_error", "effective_target"]
+
+_EPS = 1e-12
+
+
+def effective_target(out, target, target_radius=0.0, zero_error_radius=0.0):
+    """The target an output is compared with, after the tolerance radii.
+
+    Returns
+    -------
+    target : ndarray
+        ``target`` moved toward ``out`` by at most ``target_radius``
+        (unchanged when the radius is 0), broadcast to ``out``'s shape.
+    mask : ndarray or None
+        1 where the error counts and 0 inside ``zero_error_radius``;
+        None when that radius is 0.
+    """
+    mask = None
+    if zero_error_radius > 0:
+        mask = (np.abs(out - target) >= zero_error_radius).astype(out.dtype)
+    if target_radius > 0:
+        target = np.clip(out, target - target_radius, target + target_radius)
+    return target, mask
+
+
+class ErrorFunction:
+    """An error measure ``E(out, target)`` summed over a group's units."""
+
+    name = ""
+
+    def value(self, out, target):
+        """Error per pattern, summed over the last (unit) axis."""
+        raise NotImplementedError
+
+    def net_gradient(self, activation, net, out, target):
+        """``∂E/∂net`` for the output units."""
+        raise NotImplementedError
+
+    def __repr__(self):
+        return self.name
+
+
+class SumSquared(ErrorFunction):
+    name = "sse"
+
+    def value(self, out, target):
+        diff = out - target
+        return 0.5 * np.einsum("...k,...k->...", diff, diff)
+
+    def net_gradient(self, activation, net, out, target):
+        return activation.backward(net, out, out - target)
+
+
+class CrossEntropy(ErrorFunction):
+    """Cross-entropy for logistic units, measured from the target's entropy."""
+
+    name = "cross_entropy"
+    #: Activations whose outputs are probabilities.
+    activations = ("logistic", "softmax")
+
+    def value(self, out, target):
+        o = np.clip(out, _EPS, 1.0 - _EPS)
+        u = 1.0 - target
+        e = -(target * np.log(o) + u * np.log1p(-o))
+        if ((target > 0) & (target < 1)).any():
+            e += xlogy(target, target) + xlogy(u, u)  # less the target's own entropy
+        return e.sum(axis=-1)
+
+    def net_gradient(self, activation, net, out, target):
+        if activation.name == "softmax":
+            return out * target.sum(axis=-1, keepdims=True) - target
+        return out - target
+
+
+class SoftmaxCrossEntropy(CrossEntropy):
+    """Cross-entropy for a softmax group: ``E = Σₖ tₖ ln(tₖ/oₖ)``."""
+
+    def value(self, out, target):
+        o = np.clip(out, _EPS, 1.0)
+        return (xlogy(target, target) - xlogy(target, o)).sum(axis=-1)
+
+
+ERRORS = {e.name: e for e in (SumSquared(), CrossEntropy())}
+_SOFTMAX_CE = SoftmaxCrossEntropy()
+
+
+def get_error(name, activation=None):
+    """Return the error function called ``name`` (``sse`` or ``cross_entropy``),
+    specialised for ``activation`` where the form depends on it."""
+    if isinstance(name, ErrorFunction):
+        return name
+    try:
+        error = ERRORS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown error function {name!r}; expected one of {', '.join(ERRORS)}"
+        ) from None
+    if error.name == "cross_entropy" and getattr(activation, "name", activation) == "softmax":
+        return _SOFTMAX_CE
+    return error

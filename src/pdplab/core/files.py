@@ -1,0 +1,75 @@
+"""Results and weights on disk, as netCDF.
+
+Files are written to a temporary name beside the target and renamed into
+place, so that an interrupted write never leaves a half-written file.
+Nothing is ever loaded with pickle.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import xarray as xr
+
+from ..exceptions import DataError
+from .record import network_attr, provenance, weights_from_dataset, weights_to_dataset
+
+__all__ = ["save", "load", "save_weights", "load_weights"]
+
+ENGINE = "netcdf4"
+
+
+def save(ds, path):
+    """Write ``ds`` to the netCDF file ``path`` atomically."""
+    path = Path(path)
+    if not path.parent.exists():
+        raise DataError(f"{path}: folder {path.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        ds.to_netcdf(tmp, engine=ENGINE)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return path
+
+
+def load(path):
+    """Read a results file written by :func:`save` into memory."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: no such file")
+    try:
+        with xr.open_dataset(path, engine=ENGINE) as ds:
+            return ds.load()
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path}: not a readable netCDF file ({exc})") from None
+
+
+def save_weights(path, network, weights):
+    """Write ``network``'s parameters (a mapping as from :meth:`Network.init_weights`)."""
+    network.check_weights(weights)
+    ds = weights_to_dataset(network, weights)
+    ds.attrs = provenance(network=network_attr(network))
+    return save(ds, path)
+
+
+def load_weights(path, network=None):
+    """Read parameters saved by :func:`save_weights` or stored in a results file.
+
+    Returns
+    -------
+    network : Network
+        ``network``, or the one the file describes.
+    weights : dict of str to ndarray
+    """
+    try:
+        return weights_from_dataset(load(path), network)
+    except DataError:
+        raise
+    except Exception as exc:
+        raise DataError(f"{path}: {exc}") from None

@@ -1,0 +1,186 @@
+"""What a training run records, and the xarray Dataset it returns.
+
+A results Dataset has dimensions ``replica``, ``epoch``, ``item`` and one
+``<group>_unit`` dimension per recorded group, and holds:
+
+``error`` (replica, epoch, item)
+    the error of each test item, summed over output units, after the
+    tolerance radii and without frequency scaling;
+``<group>`` (replica, epoch, item, <group>_unit)
+    activations of each recorded group; ``<group>:net`` net inputs and
+    ``<group>:delta`` deltas (δ = −∂E/∂net) when asked for;
+``weight:<a>-><b>`` and ``bias:<b>``
+    the parameters at the end of training;
+``stopped_at`` (replica)
+    the epoch each replica met the stopping criterion (NaN if it did not).
+
+The item table's columns are coordinates on ``item``; each replica's seed
+and optimizer settings are coordinates on ``replica``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Sequence
+
+import numpy as np
+import xarray as xr
+
+from ..exceptions import NetworkError
+from .network import RESERVED_NAMES, network_to_dict
+
+__all__ = ["Record", "as_record", "provenance", "weights_to_dataset", "weights_from_dataset"]
+
+
+@dataclass
+class Record:
+    """Which quantities to record, and when.
+
+    Parameters
+    ----------
+    groups : sequence of str
+        Groups whose activations are recorded on the test items.
+    every : int
+        Record every this many epochs (and always before training and at the end).
+    epochs : sequence of int, optional
+        Further epochs to record.
+    net_input, delta : bool
+        Also record net inputs / deltas of ``groups``.
+    weights : bool
+        Store the final weights in the Dataset (default).
+    """
+
+    groups: Sequence[str] = ()
+    every: int = 1
+    epochs: Sequence[int] | None = None
+    net_input: bool = False
+    delta: bool = False
+    weights: bool = True
+
+    def epochs_for(self, total):
+        """The sorted epochs to record in a run of ``total`` epochs."""
+        every = int(self.every) if self.every else 0
+        chosen = {0, total}
+        if every > 0:
+            chosen.update(range(0, total + 1, every))
+        if self.epochs is not None:
+            chosen.update(int(e) for e in self.epochs if 0 <= int(e) <= total)
+        return np.array(sorted(chosen), dtype=int)
+
+
+def as_record(record, network):
+    """Accept a :class:`Record`, a dict of its fields, a list of group names or None."""
+    if record is None:
+        record = Record()
+    elif isinstance(record, dict):
+        try:
+            record = Record(**record)
+        except TypeError as exc:
+            raise NetworkError(f"record: {exc}") from None
+    elif isinstance(record, (list, tuple)):
+        record = Record(groups=tuple(record))
+    elif isinstance(record, str):
+        record = Record(groups=(record,))
+    for g in record.groups:
+        if g not in network.groups:
+            raise NetworkError(f"record: unknown group {g!r}; the network has {', '.join(network.groups)}")
+        if g == "item":
+            raise NetworkError("record: a group named 'item' cannot be recorded (it would hide the item dimension)")
+    if record.every is not None and (not isinstance(record.every, (int, np.integer)) or record.every < 0):
+        raise NetworkError(f"record: every must be a non-negative integer, not {record.every!r}")
+    return record
+
+
+def provenance(**extra):
+    """Attributes that say how a result was made."""
+    import pandas
+    import scipy
+
+    from .. import __version__
+
+    attrs = {
+        "pdplab_version": __version__,
+        "numpy_version": np.__version__,
+        "scipy_version": scipy.__version__,
+        "pandas_version": pandas.__version__,
+        "xarray_version": xr.__version__,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    for k, v in extra.items():
+        attrs[k] = v if isinstance(v, (str, int, float)) else json.dumps(v, default=_jsonable)
+    return attrs
+
+
+def _jsonable(v):
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, np.generic):
+        return v.item()
+    return str(v)
+
+
+def unit_coords(network, groups):
+    """Coordinates for the unit dimensions of ``groups``."""
+    return {f"{g}_unit": network.unit_labels(g) for g in groups}
+
+
+def weights_to_dataset(network, weights):
+    """Parameters as Dataset variables ``weight:a->b`` (replica, a_unit, b_unit)
+    and ``bias:b`` (replica, b_unit)."""
+    data = {}
+    for p in network.projections:
+        data[f"weight:{p.key}"] = (("replica", f"{p.source}_unit", f"{p.target}_unit"), weights[p.key])
+    for key, _, _ in network.parameter_specs():
+        if key.endswith(".bias"):
+            g = key[: -len(".bias")]
+            data[f"bias:{g}"] = (("replica", f"{g}_unit"), weights[key])
+    groups = sorted({g for p in network.projections for g in (p.source, p.target)})
+    return xr.Dataset(data, coords=unit_coords(network, groups))
+
+
+def weights_from_dataset(ds, network=None):
+    """The parameter mapping stored in a results or weights Dataset.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+    network : Network, optional
+        Defaults to the network described in ``ds.attrs["network"]``.
+
+    Returns
+    -------
+    network : Network
+    weights : dict of str to ndarray
+    """
+    from .network import network_from_dict
+
+    if network is None:
+        if "network" not in ds.attrs:
+            raise NetworkError("this Dataset does not describe its network; pass network=")
+        network = network_from_dict(json.loads(ds.attrs["network"]))
+    weights = {}
+    for key, _, _ in network.parameter_specs():
+        name = f"bias:{key[:-5]}" if key.endswith(".bias") else f"weight:{key}"
+        if name not in ds:
+            raise NetworkError(f"the Dataset has no variable {name!r}")
+        weights[key] = np.array(ds[name].values)
+    network.check_weights(weights, "stored weights")
+    return network, weights
+
+
+def item_coords(environment):
+    """The item labels and the item table's columns as ``item`` coordinates."""
+    coords = {"item": np.asarray(environment.labels.astype(str) if environment.labels.dtype == object
+                                 else environment.labels)}
+    for col in environment.items.columns:
+        name = str(col)
+        if name in RESERVED_NAMES or name == "item":
+            name = f"item_{name}"
+        coords[name] = ("item", environment.items[col].to_numpy())
+    return coords
+
+
+def network_attr(network):
+    return json.dumps(network_to_dict(network))

@@ -1,0 +1,409 @@
+"""The training loop.
+
+:func:`train` trains R replicas of a network at once: every parameter has a
+leading replica axis and each step is one numpy call per operation for all
+replicas.  Replica ``r`` draws its initial weights, its pattern order and its
+feedback matrices from its own seed alone, so it gives the same numbers
+whether it trains alone or beside others.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import xarray as xr
+
+from ..exceptions import DataError, DivergenceError, NetworkError
+from .network import STREAM_ORDER, replica_rng
+from .optim import make_optimizer, per_replica
+from .propagate import Plan, backward, error_values, forward, output_gradients, parameter_gradients
+from .record import as_record, item_coords, network_attr, provenance, unit_coords, weights_to_dataset
+from .rules import feedback_matrices
+
+__all__ = ["train", "UPDATES", "ORDERS"]
+
+UPDATES = ("pattern", "minibatch", "batch")
+ORDERS = ("ordered", "permuted", "probabilistic")
+
+
+def train(
+    network,
+    environment,
+    *,
+    epochs,
+    optimizer="steepest",
+    lr=None,
+    momentum=None,
+    decay=None,
+    optimizer_options=None,
+    update="pattern",
+    batch_size=None,
+    order="permuted",
+    scale_by_frequency=False,
+    rule="backprop",
+    criterion=None,
+    schedule=None,
+    record=None,
+    test=None,
+    replicas=1,
+    seed=0,
+    weights=None,
+    dtype="float64",
+    progress=False,
+):
+    """Train ``replicas`` copies of ``network`` on ``environment``.
+
+    Parameters
+    ----------
+    network : Network
+    environment : Environment
+        The training items.
+    epochs : int
+        Number of passes through the training items (at most, with ``criterion``).
+    optimizer : str or Optimizer
+        ``steepest``, ``momentum``, ``dougs_momentum``, ``delta_bar_delta`` or ``adam``.
+    lr, momentum, decay : float or sequence of float, optional
+        Learning rate η, momentum α and weight decay λ; a sequence gives one
+        value per replica.  Unset values keep the optimizer's defaults.
+    optimizer_options : dict, optional
+        Further optimizer settings (e.g. ``increment`` for delta-bar-delta).
+    update : {"pattern", "minibatch", "batch"}
+        Update the weights after every pattern, every ``batch_size`` patterns,
+        or once per epoch.
+    order : {"ordered", "permuted", "probabilistic"}
+        Present items in table order, in a new random order each epoch, or
+        drawn with replacement in proportion to their frequency (Lens's
+        PROBABILISTIC).
+    scale_by_frequency : bool
+        Multiply each item's error gradient by its frequency (Plaut et al. 1996).
+    rule : {"backprop", "feedback_alignment"}
+        How deltas flow back (see :mod:`pdplab.core.rules`).
+    criterion : float, optional
+        A replica stops learning once every output of every training item is
+        within ``criterion`` of its target; training ends when all have.
+    schedule : dict of int to dict, optional
+        ``{epoch: {setting: value}}``: from that epoch on, change optimizer
+        settings (``lr``, ``momentum`` …) or replace the training items
+        (``environment``).
+    record : Record, dict, list of str or None
+        What to record (see :class:`pdplab.Record`); a list names groups
+        whose activations to record.  The error is always recorded.
+    test : Environment, optional
+        The items recorded; defaults to ``environment``.
+    replicas : int
+        Number of networks trained together.
+    seed : int or sequence of int
+        Replica ``r`` uses seed ``seed + r``; a sequence gives each replica's
+        seed (and sets ``replicas``).
+    weights : dict or xarray.Dataset, optional
+        Start from these parameters instead of random ones.
+    dtype : {"float64", "float32"}
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    xarray.Dataset
+        See :mod:`pdplab.core.record`.
+
+    Raises
+    ------
+    DivergenceError
+        When a weight or error becomes NaN or infinite; the message names the
+        epoch, replicas and seeds.
+    """
+    started = time.perf_counter()
+    seeds = _seeds(seed, replicas)
+    R = len(seeds)
+    dtype = _dtype(dtype)
+    epochs = _count(epochs, "epochs")
+    if update not in UPDATES:
+        raise NetworkError(f"update must be one of {', '.join(UPDATES)}, not {update!r}")
+    if order not in ORDERS:
+        raise NetworkError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    if update == "minibatch":
+        batch_size = _count(batch_size, "batch_size", minimum=1)
+    if criterion is not None:
+        criterion = float(criterion)
+    record = as_record(record, network)
+    schedule = _check_schedule(schedule, network)
+
+    if weights is None:
+        params = network.init_weights(seeds, dtype=dtype)
+    else:
+        params = _initial_weights(network, weights, R, dtype)
+    plan = Plan(network)
+    trainable = [key for key, _, learn in network.parameter_specs() if learn]
+    trainable_set = set(trainable)
+    lr_scale = {p.key: p.lr_scale for p in network.projections}
+    opt = make_optimizer(optimizer, lr=lr, momentum=momentum, decay=decay, **(optimizer_options or {}))
+    opt.bind(
+        [params[k] for k in trainable],
+        R,
+        lr_scales=[lr_scale.get(k, 1.0) for k in trainable],
+        decays=[not k.endswith(".bias") for k in trainable],
+    )
+    feedback = feedback_matrices(network, params, rule, seeds)
+    order_rngs = [replica_rng(s, STREAM_ORDER) for s in seeds]
+    grad_buffers = {k: np.empty_like(params[k]) for k in trainable}
+
+    test = environment if test is None else test
+    test_in, test_tg = test.arrays(network, dtype)
+    trainset = _TrainingSet(environment, network, dtype, scale_by_frequency, order)
+    record_epochs = record.epochs_for(epochs)
+    recorder = _Recorder(plan, network, record, seeds, len(record_epochs), len(test), dtype)
+    stopped_at = np.full(R, np.nan)
+    done = np.zeros(R, dtype=bool)
+
+    bar = _progress(epochs, progress)
+    last = 0
+    recorder.take(0, params, feedback, test_in, test_tg)
+    for epoch in range(1, epochs + 1):
+        for key, value in schedule.get(epoch, {}).items():
+            if key == "environment":
+                trainset = _TrainingSet(value, network, dtype, scale_by_frequency, order)
+            else:
+                opt.set(**{key: value})
+        B = {"pattern": 1, "minibatch": batch_size, "batch": len(trainset)}[update]
+        for inputs, targets, weights_s in trainset.batches(B, R, order_rngs):
+            nets, acts = forward(plan, params, inputs)
+            grads_out = output_gradients(plan, nets, acts, targets, weights_s)
+            d = backward(plan, feedback, nets, acts, grads_out)
+            grads = parameter_gradients(plan, acts, d, trainable_set, out=grad_buffers)
+            opt.step([grads[k] for k in trainable])
+        _check_finite(params, trainable, epoch, seeds)
+        if criterion is not None:
+            newly = trainset.within(plan, params, criterion) & ~done
+            stopped_at[newly] = epoch
+            done |= newly
+            opt.freeze(done)
+        last = epoch
+        if bar is not None:
+            bar.update(1)
+        if epoch in record_epochs:
+            recorder.take(epoch, params, feedback, test_in, test_tg)
+        if done.all():
+            break
+    if bar is not None:
+        bar.close()
+    if last not in recorder.epochs:
+        recorder.take(last, params, feedback, test_in, test_tg)
+
+    ds = recorder.dataset(test)
+    ds = ds.assign_coords(replica=np.arange(R), seed=("replica", np.array(seeds)))
+    for name in ("lr", "momentum", "decay"):
+        if name in opt.settings:
+            v = per_replica(opt.settings[name], R, name)
+            ds = ds.assign_coords({name: ("replica", np.broadcast_to(v, (R,)).astype(float))})
+    if criterion is not None:
+        ds["stopped_at"] = ("replica", stopped_at)
+    if record.weights:
+        ds = ds.merge(weights_to_dataset(network, params))
+    ds.attrs = provenance(
+        network=network_attr(network),
+        training=dict(
+            epochs=epochs, optimizer=opt.name, optimizer_settings=opt.settings, update=update,
+            batch_size=batch_size, order=order, scale_by_frequency=scale_by_frequency, rule=rule,
+            criterion=criterion, dtype=np.dtype(dtype).name,
+            schedule={str(k): {s: (getattr(v, "name", v)) for s, v in ch.items()} for k, ch in schedule.items()},
+        ),
+        environment=environment.name,
+        test_environment=test.name,
+        seeds=[int(s) for s in seeds],
+        wall_time_s=round(time.perf_counter() - started, 3),
+    )
+    return ds
+
+
+class _TrainingSet:
+    """The training items as arrays, and the batches of one epoch."""
+
+    def __init__(self, environment, network, dtype, scale_by_frequency, order):
+        self.inputs, self.targets = environment.arrays(network, dtype)
+        self.order = order
+        self.n = len(environment)
+        freq = environment.frequency
+        if (scale_by_frequency or order == "probabilistic") and freq is None:
+            raise DataError(f"{environment.name}: has no frequencies to sample or scale by")
+        self.weights = freq.astype(dtype)[None, :, None] if scale_by_frequency else None
+        self.p = freq / freq.sum() if order == "probabilistic" else None
+
+    def __len__(self):
+        return self.n
+
+    def _epoch_order(self, rngs):
+        if self.order == "ordered":
+            return None
+        if self.order == "permuted":
+            return np.stack([rng.permutation(self.n) for rng in rngs])
+        return np.stack([rng.choice(self.n, size=self.n, p=self.p) for rng in rngs])
+
+    def batches(self, size, replicas, rngs):
+        """Yield (inputs, targets, pattern weights) for each update of one epoch."""
+        idx = self._epoch_order(rngs)
+        if idx is None:
+            ins, tgs, ws = self.inputs, self.targets, self.weights
+        elif size >= self.n and self.order == "permuted":
+            # A whole permuted epoch in one update is the ordered batch.
+            ins, tgs, ws = self.inputs, self.targets, self.weights
+        else:
+            ins = {g: a[0][idx] for g, a in self.inputs.items()}
+            tgs = {g: a[0][idx] for g, a in self.targets.items()}
+            ws = None if self.weights is None else self.weights[0][idx]
+        for s in range(0, self.n, size):
+            e = s + size
+            yield (
+                {g: a[:, s:e] for g, a in ins.items()},
+                {g: a[:, s:e] for g, a in tgs.items()},
+                None if ws is None else ws[:, s:e],
+            )
+
+    def within(self, plan, params, criterion):
+        """Replicas whose every output is within ``criterion`` of its target."""
+        _, acts = forward(plan, params, self.inputs)
+        ok = None
+        for out in plan.outputs:
+            diff = np.abs(acts[out.group] - self.targets[out.group])
+            this = (diff < criterion).reshape(diff.shape[0], -1).all(axis=1)
+            ok = this if ok is None else ok & this
+        return ok
+
+
+class _Recorder:
+    """Collects the error and chosen activations on the test items."""
+
+    def __init__(self, plan, network, record, seeds, n_epochs, n_items, dtype):
+        self.plan, self.network, self.record, self.seeds = plan, network, record, seeds
+        replicas = len(seeds)
+        self.epochs = []
+        self.error = np.empty((replicas, n_epochs, n_items), dtype=dtype)
+        self.arrays = {}
+        for g in record.groups:
+            size = network.groups[g].size
+            names = [g]
+            if record.net_input and g not in network.inputs:
+                names.append(f"{g}:net")
+            if record.delta and g not in network.inputs:
+                names.append(f"{g}:delta")
+            for name in names:
+                self.arrays[name] = (g, np.empty((replicas, n_epochs, n_items, size), dtype=dtype))
+
+    def take(self, epoch, params, feedback, inputs, targets):
+        i = len(self.epochs)
+        if i == self.error.shape[1]:
+            self._grow()
+        nets, acts = forward(self.plan, params, inputs)
+        err = error_values(self.plan, acts, targets)
+        self.error[:, i] = err
+        if not np.isfinite(err).all():
+            bad = np.flatnonzero(~np.isfinite(err).all(axis=1))
+            raise DivergenceError(
+                f"training diverged at epoch {epoch}: the error of replica {bad[0]} "
+                f"(seed {self.seeds[bad[0]]}) is not finite",
+                epoch=epoch, replicas=bad, seeds=[self.seeds[r] for r in bad],
+            )
+        deltas = None
+        if self.record.delta:
+            deltas = backward(self.plan, feedback, nets, acts, output_gradients(self.plan, nets, acts, targets))
+        for name, (g, arr) in self.arrays.items():
+            if name.endswith(":net"):
+                arr[:, i] = nets[g]
+            elif name.endswith(":delta"):
+                arr[:, i] = -deltas[g]
+            else:
+                arr[:, i] = acts[g]
+        self.epochs.append(epoch)
+
+    def _grow(self):
+        self.error = np.concatenate([self.error, self.error[:, -1:]], axis=1)
+        for name, (g, arr) in self.arrays.items():
+            self.arrays[name] = (g, np.concatenate([arr, arr[:, -1:]], axis=1))
+
+    def dataset(self, test):
+        n = len(self.epochs)
+        data = {"error": (("replica", "epoch", "item"), self.error[:, :n])}
+        for name, (g, arr) in self.arrays.items():
+            data[name] = (("replica", "epoch", "item", f"{g}_unit"), arr[:, :n])
+        coords = {"epoch": np.array(self.epochs), **item_coords(test)}
+        coords.update(unit_coords(self.network, self.record.groups))
+        return xr.Dataset(data, coords=coords)
+
+
+def _seeds(seed, replicas):
+    if np.ndim(seed) == 0:
+        replicas = _count(replicas, "replicas", minimum=1)
+        try:
+            base = int(seed)
+        except (TypeError, ValueError):
+            raise NetworkError(f"seed must be an integer, not {seed!r}") from None
+        return [base + r for r in range(replicas)]
+    seeds = [int(s) for s in seed]
+    if not seeds:
+        raise NetworkError("seed: an empty list of seeds")
+    if len(set(seeds)) < len(seeds):
+        raise NetworkError("seed: the same seed appears twice")
+    return seeds
+
+
+def _count(value, what, minimum=0):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise NetworkError(f"{what} must be an integer ≥ {minimum}, not {value!r}")
+    return int(value)
+
+
+def _dtype(dtype):
+    dt = np.dtype(dtype)
+    if dt not in (np.float32, np.float64):
+        raise NetworkError(f"dtype must be float32 or float64, not {dtype!r}")
+    return dt
+
+
+def _check_schedule(schedule, network):
+    if not schedule:
+        return {}
+    out = {}
+    for epoch, changes in dict(schedule).items():
+        try:
+            e = int(epoch)
+        except (TypeError, ValueError):
+            raise NetworkError(f"schedule: epoch {epoch!r} is not an integer") from None
+        if e < 1 or not isinstance(changes, dict):
+            raise NetworkError(f"schedule: entry {epoch!r} must map an epoch ≥ 1 to settings")
+        out[e] = changes
+    return out
+
+
+def _initial_weights(network, weights, replicas, dtype):
+    if isinstance(weights, xr.Dataset):
+        from .record import weights_from_dataset
+
+        _, weights = weights_from_dataset(weights, network)
+    n = network.check_weights(weights)
+    if n != replicas:
+        raise NetworkError(f"weights: {n} replicas given, but training {replicas}")
+    return {k: np.array(weights[k], dtype=dtype) for k, _, _ in network.parameter_specs()}
+
+
+def _check_finite(params, keys, epoch, seeds):
+    R = len(seeds)
+    total = np.zeros(R)
+    for k in keys:
+        total += params[k].reshape(R, -1).sum(axis=1)
+    if np.isfinite(total).all():
+        return
+    bad = [r for r in range(R) if not all(np.isfinite(params[k][r]).all() for k in keys)]
+    bad = bad or list(np.flatnonzero(~np.isfinite(total)))
+    raise DivergenceError(
+        f"training diverged at epoch {epoch}: replica {bad[0]} (seed {seeds[bad[0]]}) has non-finite weights"
+        + (f", and {len(bad) - 1} other replicas" if len(bad) > 1 else ""),
+        epoch=epoch, replicas=bad, seeds=[seeds[r] for r in bad],
+    )
+
+
+def _progress(epochs, progress):
+    if not progress:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=epochs, unit="epoch", desc="training")

@@ -1,0 +1,159 @@
+"""Environments: the items a network is trained and tested on.
+
+An :class:`Environment` is a pandas table with one row per item (its words,
+classes, frequencies …), an input array per input group and a target array
+per output group, each with one row per item.  This is Lens's example set
+with its metadata kept beside it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import DataError
+
+__all__ = ["Environment"]
+
+
+class Environment:
+    """Items with their input and target patterns.
+
+    Parameters
+    ----------
+    inputs : dict of str to array_like
+        For each input group, an array of shape (items, units).
+    targets : dict of str to array_like
+        For each output group, an array of shape (items, units).
+    items : pandas.DataFrame or sequence of str, optional
+        One row per item; the index labels the items.  Its columns become
+        coordinates on the ``item`` dimension of results.  Defaults to
+        items labelled 0, 1, 2 …
+    frequency : str or array_like, optional
+        Each item's frequency: a column of ``items`` or an array.  Used to
+        sample items (``order="probabilistic"``) or to scale their error
+        (``scale_by_frequency=True``).
+    name : str, optional
+
+    Examples
+    --------
+    >>> import numpy as np, pdplab as pl
+    >>> xor = pl.Environment(
+    ...     inputs={"input": [[0, 0], [0, 1], [1, 0], [1, 1]]},
+    ...     targets={"output": [[0], [1], [1], [0]]},
+    ...     items=["00", "01", "10", "11"])
+    >>> len(xor)
+    4
+    """
+
+    def __init__(self, inputs, targets, items=None, frequency=None, name="environment"):
+        self.name = name
+        self.inputs = {g: _as_patterns(a, f"inputs[{g!r}]") for g, a in dict(inputs).items()}
+        self.targets = {g: _as_patterns(a, f"targets[{g!r}]") for g, a in dict(targets).items()}
+        counts = {k: v.shape[0] for k, v in {**self.inputs, **self.targets}.items()}
+        if not counts:
+            raise DataError("an environment needs input and target patterns")
+        n = next(iter(counts.values()))
+        for group, c in counts.items():
+            if c != n:
+                raise DataError(f"{name}: group {group!r} has {c} patterns, others have {n}")
+        if items is None:
+            items = pd.DataFrame(index=pd.RangeIndex(n, name="item"))
+        elif not isinstance(items, pd.DataFrame):
+            items = pd.DataFrame(index=pd.Index([str(i) for i in items], name="item"))
+        if len(items) != n:
+            raise DataError(f"{name}: the item table has {len(items)} rows but there are {n} patterns")
+        if not items.index.is_unique:
+            dup = items.index[items.index.duplicated()][0]
+            raise DataError(f"{name}: item {dup!r} appears twice in the item table")
+        self.items = items
+        if isinstance(frequency, str):
+            if frequency not in items.columns:
+                raise DataError(f"{name}: no item column {frequency!r} to take frequencies from")
+            frequency = items[frequency].to_numpy()
+        if frequency is not None:
+            frequency = np.asarray(frequency, dtype=float)
+            if frequency.shape != (n,):
+                raise DataError(f"{name}: {frequency.size} frequencies for {n} items")
+            bad = ~np.isfinite(frequency) | (frequency < 0)
+            if bad.any():
+                raise DataError(
+                    f"{name}: item {items.index[np.argmax(bad)]!r} has frequency {frequency[np.argmax(bad)]}; "
+                    "frequencies must be finite and non-negative"
+                )
+            if frequency.sum() <= 0:
+                raise DataError(f"{name}: every frequency is zero")
+        self.frequency = frequency
+
+    def __len__(self):
+        return len(self.items)
+
+    def __repr__(self):
+        groups = ", ".join(f"{g}:{a.shape[1]}" for g, a in {**self.inputs, **self.targets}.items())
+        return f"Environment({self.name!r}: {len(self)} items; {groups})"
+
+    @property
+    def labels(self):
+        """Item labels, as used on the ``item`` dimension."""
+        return self.items.index
+
+    def subset(self, mask, name=None):
+        """The items where ``mask`` (boolean array or index labels) holds."""
+        if not (isinstance(mask, np.ndarray) and mask.dtype == bool):
+            mask = self.items.index.isin(mask)
+        return Environment(
+            {g: a[mask] for g, a in self.inputs.items()},
+            {g: a[mask] for g, a in self.targets.items()},
+            items=self.items[mask],
+            frequency=None if self.frequency is None else self.frequency[mask],
+            name=name or self.name,
+        )
+
+    def arrays(self, network, dtype=np.float64):
+        """Input and target arrays shaped ``(1, items, units)`` for ``network``,
+        after checking that they fit it."""
+        for kind, have, need in (
+            ("inputs", self.inputs, network.inputs),
+            ("targets", self.targets, network.outputs),
+        ):
+            missing = [g for g in need if g not in have]
+            if missing:
+                raise DataError(f"{self.name}: no {kind} for group {missing[0]!r}")
+            extra = [g for g in have if g not in need]
+            if extra:
+                raise DataError(
+                    f"{self.name}: {kind} given for {extra[0]!r}, which is not an "
+                    f"{'input' if kind == 'inputs' else 'output'} group of {network.name!r}"
+                )
+            for g in need:
+                size = network.groups[g].size
+                if have[g].shape[1] != size:
+                    raise DataError(
+                        f"{self.name}: {kind}[{g!r}] has {have[g].shape[1]} columns, "
+                        f"but group {g!r} has {size} units"
+                    )
+        for g in network.outputs:
+            group = network.groups[g]
+            t = self.targets[g]
+            if group.error == "cross_entropy" and ((t < 0) | (t > 1)).any():
+                i = int(np.argmax(((t < 0) | (t > 1)).any(axis=1)))
+                raise DataError(
+                    f"{self.name}: item {self.labels[i]!r} has a target outside [0, 1] for group {g!r}, "
+                    "which uses cross_entropy"
+                )
+        inputs = {g: self.inputs[g].astype(dtype, copy=False)[None] for g in network.inputs}
+        targets = {g: self.targets[g].astype(dtype, copy=False)[None] for g in network.outputs}
+        return inputs, targets
+
+
+def _as_patterns(a, what):
+    try:
+        arr = np.asarray(a, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError(f"{what} must be numeric") from None
+    if arr.ndim != 2:
+        raise DataError(f"{what} must be 2-D (items, units), not shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        i = int(np.argmax(~np.isfinite(arr).all(axis=1)))
+        raise DataError(f"{what} has a non-finite value in pattern {i}")
+    return arr
