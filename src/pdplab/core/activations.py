@@ -1,9 +1,9 @@
 """Unit activation functions and their derivatives.
 
-Each activation maps a net input to an output, ``out = f(net)``, and turns
-``dE/d out`` into ``dE/d net`` in :meth:`Activation.backward`.  For the
-elementwise functions that is ``f'(net) * grad``; for softmax it is the
-product with the full Jacobian, ``o * (grad - sum(grad * o))``.
+Each activation maps a net input to an output, ``act = f(net)``, and turns
+``∂E/∂act`` into ``∂E/∂net`` in :meth:`Activation.backward`.  For the
+elementwise functions that is ``f′(net) · grad``; for softmax it is the
+product with the full Jacobian, ``o · (grad − Σ grad · o)``.
 
 References
 ----------
@@ -19,122 +19,127 @@ from scipy.special import expit
 __all__ = ["Activation", "ACTIVATIONS", "get_activation"]
 
 #: Arrays at least this large take the vectorized logistic path.
-_LARGE = 4096
+_LARGE = 512
 
 
 class Activation:
     """An activation function ``f`` with its derivative.
 
     Subclasses set :attr:`name` and implement :meth:`forward` and
-    :meth:`derivative`, the latter written in terms of the output
-    (and net input where needed) so that no extra function call is made.
+    :meth:`backward`.  Both take an optional ``out`` array to write into, so
+    that the training loop can reuse its buffers.
     """
 
     name = ""
-    #: True when ``f'`` depends on a unit's own net input only.
-    elementwise = True
-    #: The range of outputs, used to validate targets.
+    #: The range of outputs.
     output_range = (-np.inf, np.inf)
 
-    def forward(self, net):
+    def forward(self, net, out=None):
+        """``f(net)``."""
         raise NotImplementedError
 
-    def derivative(self, net, out):
-        """``f'(net)``, elementwise."""
-        raise NotImplementedError
+    def backward(self, net, act, grad, out=None):
+        """Turn ``∂E/∂act`` into ``∂E/∂net``, given the net input and output.
 
-    def backward(self, net, out, grad):
-        """Turn ``dE/d out`` into ``dE/d net``."""
-        return self.derivative(net, out) * grad
+        ``out``, when given, must be a different array from ``grad``.
+        """
+        raise NotImplementedError
 
     def __repr__(self):
         return self.name
 
 
 class Logistic(Activation):
-    """``f(x) = 1 / (1 + exp(-x))``; ``f' = f (1 - f)``."""
+    """``f(x) = 1 / (1 + exp(−x))``; ``f′ = f (1 − f)``."""
 
     name = "logistic"
     output_range = (0.0, 1.0)
 
-    def forward(self, net):
+    def forward(self, net, out=None):
         if net.size < _LARGE:
-            return expit(net)
+            return expit(net, out=out)
         # Four vectorized passes beat scipy's expit on large arrays; exp may
         # overflow to inf for very negative net inputs, which gives exactly 0.
-        out = np.negative(net)
+        out = np.negative(net, out=out)
         with np.errstate(over="ignore"):
             np.exp(out, out=out)
         out += 1.0
         return np.reciprocal(out, out=out)
 
-    def derivative(self, net, out):
-        return out * (1.0 - out)
+    def backward(self, net, act, grad, out=None):
+        out = np.subtract(1.0, act, out=out)
+        out *= act
+        out *= grad
+        return out
 
 
 class Tanh(Activation):
-    """``f(x) = tanh(x)``; ``f' = 1 - f²``."""
+    """``f(x) = tanh(x)``; ``f′ = 1 − f²``."""
 
     name = "tanh"
     output_range = (-1.0, 1.0)
 
-    def forward(self, net):
-        return np.tanh(net)
+    def forward(self, net, out=None):
+        return np.tanh(net, out=out)
 
-    def derivative(self, net, out):
-        return 1.0 - out * out
+    def backward(self, net, act, grad, out=None):
+        out = np.multiply(act, act, out=out)
+        np.subtract(1.0, out, out=out)
+        out *= grad
+        return out
 
 
 class Linear(Activation):
-    """``f(x) = x``; ``f' = 1``."""
+    """``f(x) = x``; ``f′ = 1``."""
 
     name = "linear"
 
-    def forward(self, net):
-        return net.copy()
+    def forward(self, net, out=None):
+        if out is None:
+            return net.copy()
+        np.copyto(out, net)
+        return out
 
-    def derivative(self, net, out):
-        return np.ones_like(net)
-
-    def backward(self, net, out, grad):
-        return grad
+    def backward(self, net, act, grad, out=None):
+        if out is None:
+            return grad.copy()
+        np.copyto(out, grad)
+        return out
 
 
 class ReLU(Activation):
-    """``f(x) = max(0, x)``; ``f' = 1`` where ``x > 0``, else 0."""
+    """``f(x) = max(0, x)``; ``f′ = 1`` where ``x > 0``, else 0."""
 
     name = "relu"
     output_range = (0.0, np.inf)
 
-    def forward(self, net):
-        return np.maximum(net, 0.0)
+    def forward(self, net, out=None):
+        return np.maximum(net, 0.0, out=out)
 
-    def derivative(self, net, out):
-        return (net > 0).astype(net.dtype)
+    def backward(self, net, act, grad, out=None):
+        return np.multiply(grad, net > 0, out=out)
 
 
 class Softmax(Activation):
-    """``f(x)_i = exp(x_i) / sum_j exp(x_j)`` over a group's units.
+    """``f(x)ᵢ = exp(xᵢ) / Σⱼ exp(xⱼ)`` over a group's units.
 
-    Not elementwise: ``dE/d net_i = o_i (g_i - sum_j g_j o_j)`` for
-    ``g = dE/d out``.
+    Not elementwise: ``∂E/∂netᵢ = oᵢ (gᵢ − Σⱼ gⱼ oⱼ)`` for ``g = ∂E/∂o``.
     """
 
     name = "softmax"
-    elementwise = False
     output_range = (0.0, 1.0)
 
-    def forward(self, net):
-        shifted = net - net.max(axis=-1, keepdims=True)
-        e = np.exp(shifted)
-        e /= e.sum(axis=-1, keepdims=True)
-        return e
+    def forward(self, net, out=None):
+        out = np.subtract(net, net.max(axis=-1, keepdims=True), out=out)
+        np.exp(out, out=out)
+        out /= out.sum(axis=-1, keepdims=True)
+        return out
 
-    def derivative(self, net, out):
-        raise TypeError("softmax has no elementwise derivative; use backward()")
-
-    def backward(self, net, out, grad):
-        return out * (grad - (grad * out).sum(axis=-1, keepdims=True))
+    def backward(self, net, act, grad, out=None):
+        dot = (grad * act).sum(axis=-1, keepdims=True)
+        out = np.subtract(grad, dot, out=out)
+        out *= act
+        return out
 
 
 ACTIVATIONS = {a.name: a for a in (Logistic(), Tanh(), Linear(), ReLU(), Softmax())}

@@ -71,8 +71,9 @@ class ErrorFunction:
         """Error per pattern, summed over the last (unit) axis."""
         raise NotImplementedError
 
-    def net_gradient(self, activation, net, out, target):
-        """``∂E/∂net`` for the output units."""
+    def net_gradient(self, activation, net, out, target, buf=None, scratch=None):
+        """``∂E/∂net`` for the output units, written into ``buf`` when given
+        (``scratch``, if given, is another array of that shape to work in)."""
         raise NotImplementedError
 
     def __repr__(self):
@@ -86,8 +87,9 @@ class SumSquared(ErrorFunction):
         diff = out - target
         return 0.5 * np.einsum("...k,...k->...", diff, diff)
 
-    def net_gradient(self, activation, net, out, target):
-        return activation.backward(net, out, out - target)
+    def net_gradient(self, activation, net, out, target, buf=None, scratch=None):
+        diff = np.subtract(out, target, out=scratch)
+        return activation.backward(net, out, diff, out=buf)
 
 
 class CrossEntropy(ErrorFunction):
@@ -105,10 +107,12 @@ class CrossEntropy(ErrorFunction):
             e += xlogy(target, target) + xlogy(u, u)  # less the target's own entropy
         return e.sum(axis=-1)
 
-    def net_gradient(self, activation, net, out, target):
+    def net_gradient(self, activation, net, out, target, buf=None, scratch=None):
         if activation.name == "softmax":
-            return out * target.sum(axis=-1, keepdims=True) - target
-        return out - target
+            g = np.multiply(out, target.sum(axis=-1, keepdims=True), out=buf)
+            g -= target
+            return g
+        return np.subtract(out, target, out=buf)
 
 
 class SoftmaxCrossEntropy(CrossEntropy):

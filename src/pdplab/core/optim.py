@@ -90,10 +90,12 @@ class Optimizer:
         """Stop updating the given replicas (boolean mask), e.g. once they
         reach the stopping criterion."""
         mask = np.asarray(replicas, dtype=bool)
-        self.frozen = mask if mask.any() else None
-        if self.frozen is not None:
-            keep = (~mask).astype(self.params[0].dtype)
-            self._keep = [keep.reshape((-1,) + (1,) * (p.ndim - 1)) for p in self.params]
+        frozen = mask if mask.any() else None
+        if (frozen is None) != (self.frozen is None) or (
+            frozen is not None and not np.array_equal(frozen, self.frozen)
+        ):
+            self.frozen = frozen
+            self._broadcast()
 
     def _broadcast(self):
         self.per_param = {}
@@ -106,6 +108,15 @@ class Optimizer:
         self.per_param["lr"] = [
             lr * s for lr, s in zip(self.per_param["lr"], self.lr_scales)
         ]
+        self._keep = None
+        if self.frozen is not None:
+            # Frozen replicas get zero learning rate and momentum.
+            keep = (~self.frozen).astype(self.params[0].dtype)
+            self._keep = [keep.reshape((-1,) + (1,) * (p.ndim - 1)) for p in self.params]
+            for name in ("lr", "momentum"):
+                if name in self.per_param:
+                    self.per_param[name] = [v * k for v, k in zip(self.per_param[name], self._keep)]
+        self.neg_lr = [-lr for lr in self.per_param["lr"]]
         self.use_decay = [
             d and not (np.isscalar(lam) and lam == 0)
             for d, lam in zip(self.decays, self.per_param["decay"])
@@ -125,7 +136,11 @@ class Optimizer:
         which it may overwrite."""
         raise NotImplementedError
 
-    def step(self, grads):
+    #: Whether :meth:`step` accepts gradients already multiplied by −η
+    #: (``scaled=True``), which saves work when every parameter shares η.
+    takes_scaled = False
+
+    def step(self, grads, scaled=False):
         """Apply one update in place.
 
         ``grads`` lists ``∂E/∂p`` per parameter; the arrays may be overwritten.
@@ -133,7 +148,7 @@ class Optimizer:
         self.begin(grads)
         for i, g in enumerate(grads):
             delta = self.update(i, g)
-            if self.frozen is not None:
+            if self._keep is not None:
                 delta = delta * self._keep[i]
             self.params[i] += delta
 
@@ -145,11 +160,21 @@ class Steepest(Optimizer):
     """Steepest descent, ``Δw = −η ∂E/∂w``."""
 
     name = "steepest"
+    takes_scaled = True
 
     def update(self, i, g):
         g = self.gradient_with_decay(i, g)
-        g *= -self.per_param["lr"][i]
+        g *= self.neg_lr[i]
         return g
+
+    def step(self, grads, scaled=False):
+        # The generic step, unrolled: this loop runs once per pattern.
+        for i, g in enumerate(grads):
+            if not scaled:
+                if self.use_decay[i]:
+                    g = self.gradient_with_decay(i, g)
+                g *= self.neg_lr[i]
+            self.params[i] += g
 
 
 class Momentum(Optimizer):
@@ -157,17 +182,25 @@ class Momentum(Optimizer):
 
     name = "momentum"
     defaults = {"lr": 0.1, "momentum": 0.9, "decay": 0.0}
+    takes_scaled = True
 
     def init_state(self):
         self.velocity = [np.zeros_like(p) for p in self.params]
 
-    def update(self, i, g):
-        g = self.gradient_with_decay(i, g)
-        g *= -self.per_param["lr"][i]
+    def update(self, i, g, scaled=False):
+        if not scaled:
+            g = self.gradient_with_decay(i, g)
+            g *= self.neg_lr[i]
         v = self.velocity[i]
         v *= self.per_param["momentum"][i]
         v += g
         return v
+
+    def step(self, grads, scaled=False):
+        # Frozen replicas have zero rate and momentum, so no mask is needed.
+        self.begin(grads)
+        for i, g in enumerate(grads):
+            self.params[i] += self.update(i, g, scaled)
 
 
 class DougsMomentum(Momentum):
@@ -181,6 +214,7 @@ class DougsMomentum(Momentum):
     """
 
     name = "dougs_momentum"
+    takes_scaled = False
 
     def begin(self, grads):
         R = self.replicas
@@ -192,9 +226,9 @@ class DougsMomentum(Momentum):
         for g in grads:
             g *= scale.reshape((-1,) + (1,) * (g.ndim - 1))
 
-    def update(self, i, g):
+    def update(self, i, g, scaled=False):
         # Decay was already added to g in begin().
-        g *= -self.per_param["lr"][i]
+        g *= self.neg_lr[i]
         v = self.velocity[i]
         v *= self.per_param["momentum"][i]
         v += g

@@ -28,7 +28,8 @@ from .activations import get_activation
 from .errors import effective_target, get_error
 from .network import bias_key
 
-__all__ = ["Plan", "forward", "backward", "output_gradients", "error_values", "gradients"]
+__all__ = ["Plan", "Workspace", "forward", "backward", "output_gradients", "error_values",
+           "parameter_gradients", "gradients"]
 
 
 @dataclass
@@ -81,39 +82,78 @@ class Plan:
         self.reverse = self.steps[::-1]
 
 
-def forward(plan, weights, inputs):
+class Workspace:
+    """Arrays reused from step to step for one batch shape.
+
+    Allocating fresh arrays at every step costs more than the arithmetic on
+    large batches (each new array must be paged in), so training writes its
+    net inputs, activations and deltas into these.
+    """
+
+    def __init__(self, plan, weights, replicas, batch, dtype):
+        groups = plan.network.groups
+        self.net, self.act, self.back, self.extra, self.delta, self.own = {}, {}, {}, {}, {}, {}
+        for step in plan.steps:
+            n = groups[step.group].size
+            shape = (replicas, batch, n)
+            self.net[step.group] = np.empty(shape, dtype)
+            self.act[step.group] = np.empty(shape, dtype)
+            self.delta[step.group] = np.empty(shape, dtype)
+            self.extra[step.group] = np.empty(shape, dtype)
+            self.back[step.group] = np.empty((replicas, n, batch), dtype)
+            if groups[step.group].is_output:
+                self.own[step.group] = np.empty(shape, dtype)
+        self._bias_views = {}
+
+    def bias_view(self, weights, key):
+        """``weights[key]`` as (replicas, 1, units), made once (updates are in place)."""
+        view = self._bias_views.get(key)
+        if view is None or view.base is not weights[key]:
+            view = self._bias_views[key] = weights[key][:, None, :]
+        return view
+
+
+def forward(plan, weights, inputs, ws=None):
     """Propagate ``inputs`` (a mapping from input group to pattern array) forward.
 
     Returns
     -------
     nets, acts : dict of str to ndarray
         Net input and activation of every non-input group; ``acts`` also
-        holds the input patterns.
+        holds the input patterns.  With a :class:`Workspace` ``ws`` they are
+        its arrays, overwritten at the next call.
     """
     nets = {}
     acts = dict(inputs)
     for step in plan.steps:
+        g = step.group
         net = None
         for src, key in step.incoming:
             if net is None:
-                net = np.matmul(acts[src], weights[key])
+                net = np.matmul(acts[src], weights[key], out=None if ws is None else ws.net[g])
             else:
-                net += np.matmul(acts[src], weights[key])
+                net += np.matmul(acts[src], weights[key], out=None if ws is None else ws.extra[g])
         if step.bias is not None:
-            net += weights[step.bias][:, None, :]
-        nets[step.group] = net
-        acts[step.group] = step.activation.forward(net)
+            net += weights[step.bias][:, None, :] if ws is None else ws.bias_view(weights, step.bias)
+        nets[g] = net
+        acts[g] = step.activation.forward(net, out=None if ws is None else ws.act[g])
     return nets, acts
 
 
-def output_gradients(plan, nets, acts, targets, pattern_weights=None):
+def output_gradients(plan, nets, acts, targets, pattern_weights=None, ws=None):
     """``∂E/∂net`` of each output group, after tolerance radii and, when
     given, per-pattern weights of shape (R or 1, patterns, 1)."""
     grads = {}
     for out in plan.outputs:
         o = acts[out.group]
-        t, mask = effective_target(o, targets[out.group], out.target_radius, out.zero_error_radius)
-        g = out.error.net_gradient(out.activation, nets[out.group], o, t)
+        t, mask = targets[out.group], None
+        if out.target_radius or out.zero_error_radius:
+            t, mask = effective_target(o, t, out.target_radius, out.zero_error_radius)
+        g = out.error.net_gradient(
+            out.activation, nets[out.group], o, t,
+            buf=None if ws is None else ws.own[out.group],
+            scratch=None if ws is None else ws.extra[out.group],  # free once forward is done
+        )
         if mask is not None:
             g *= mask
         if pattern_weights is not None:
@@ -136,7 +176,7 @@ def error_values(plan, acts, targets):
     return total
 
 
-def backward(plan, feedback, nets, acts, out_grads):
+def backward(plan, feedback, nets, acts, out_grads, ws=None):
     """Carry ``∂E/∂net`` back from the output groups.
 
     Parameters
@@ -152,40 +192,53 @@ def backward(plan, feedback, nets, acts, out_grads):
     """
     d = {}
     for step in plan.reverse:
+        name = step.group
         g = None
         for dst, key in step.outgoing:
             # (W · dᵀ)ᵀ reads W in its stored order, which is faster than d · Wᵀ.
-            z = np.matmul(feedback[key], d[dst].transpose(0, 2, 1)).transpose(0, 2, 1)
-            if g is None:
-                g = z
-            else:
-                g = g + z
+            buf = None if ws is None or g is not None else ws.back[name]
+            z = np.matmul(feedback[key], d[dst].transpose(0, 2, 1), out=buf).transpose(0, 2, 1)
+            g = z if g is None else g + z
         if g is not None:
-            g = step.activation.backward(nets[step.group], acts[step.group], g)
-        own = out_grads.get(step.group)
+            g = step.activation.backward(nets[name], acts[name], g, out=None if ws is None else ws.delta[name])
+        own = out_grads.get(name)
         if own is not None:
             g = own if g is None else g + own
-        d[step.group] = g
+        d[name] = g
     return d
 
 
 def parameter_gradients(plan, acts, d, keys=None, out=None):
     """``∂E/∂w`` and ``∂E/∂b`` summed over patterns, for the parameters in
-    ``keys`` (all when None); written into the arrays of ``out`` when given."""
-    grads = {} if out is None else out
+    ``keys`` (all when None).
+
+    With ``out`` (buffers by parameter) the results are written there, or are
+    views of ``d``: either way they are scratch space the caller may overwrite.
+    """
+    grads = {}
     for step in plan.steps:
         g = d[step.group]
         for src, key in step.incoming:
             if keys is None or key in keys:
                 a = acts[src].transpose(0, 2, 1)
                 buf = None if out is None else out[key]
-                if g.shape[1] == 1:
-                    # One pattern: an outer product, cheaper as a broadcast product.
+                if g.shape[1] == 1 and g.shape[0] * a.shape[1] * g.shape[2] < 4096:
+                    # One small pattern: an outer product, cheapest as a broadcast product.
                     grads[key] = np.multiply(a, g, out=buf)
+                elif g.shape[1] == 1:
+                    grads[key] = np.einsum("rik,rkj->rij", a, g, out=buf)
                 else:
                     grads[key] = np.matmul(a, g, out=buf)
         if step.bias is not None and (keys is None or step.bias in keys):
-            grads[step.bias] = np.sum(g, axis=1, out=None if out is None else out[step.bias])
+            buf = None if out is None else out[step.bias]
+            if g.shape[1] == 1 and buf is not None:
+                grads[step.bias] = g[:, 0, :]  # a view: the caller may overwrite it
+            elif g.shape[1] > 64:
+                # On large batches a product with ones beats a reduction.
+                ones = np.ones((1, 1, g.shape[1]), g.dtype)
+                grads[step.bias] = np.matmul(ones, g, out=None if buf is None else buf[:, None, :])[:, 0, :]
+            else:
+                grads[step.bias] = np.add.reduce(g, axis=1, out=buf)
     return grads
 
 

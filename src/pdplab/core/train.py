@@ -17,7 +17,15 @@ import xarray as xr
 from ..exceptions import DataError, DivergenceError, NetworkError
 from .network import STREAM_ORDER, replica_rng
 from .optim import make_optimizer, per_replica
-from .propagate import Plan, backward, error_values, forward, output_gradients, parameter_gradients
+from .propagate import (
+    Plan,
+    Workspace,
+    backward,
+    error_values,
+    forward,
+    output_gradients,
+    parameter_gradients,
+)
 from .record import as_record, item_coords, network_attr, provenance, unit_coords, weights_to_dataset
 from .rules import feedback_matrices
 
@@ -147,6 +155,8 @@ def train(
     feedback = feedback_matrices(network, params, rule, seeds)
     order_rngs = [replica_rng(s, STREAM_ORDER) for s in seeds]
     grad_buffers = {k: np.empty_like(params[k]) for k in trainable}
+    workspaces = {}
+    scaled = _can_scale_deltas(opt, network)
 
     test = environment if test is None else test
     test_in, test_tg = test.arrays(network, dtype)
@@ -167,11 +177,19 @@ def train(
                 opt.set(**{key: value})
         B = {"pattern": 1, "minibatch": batch_size, "batch": len(trainset)}[update]
         for inputs, targets, weights_s in trainset.batches(B, R, order_rngs):
-            nets, acts = forward(plan, params, inputs)
-            grads_out = output_gradients(plan, nets, acts, targets, weights_s)
-            d = backward(plan, feedback, nets, acts, grads_out)
+            b = next(iter(targets.values())).shape[1]
+            ws = workspaces.get(b) or workspaces.setdefault(b, Workspace(plan, params, R, b, dtype))
+            nets, acts = forward(plan, params, inputs, ws)
+            grads_out = output_gradients(plan, nets, acts, targets, weights_s, ws)
+            d = backward(plan, feedback, nets, acts, grads_out, ws)
+            if scaled:
+                # Multiplying each group's deltas by −η once makes every
+                # parameter gradient a ready-made steepest-descent step.
+                neg_lr = opt.neg_lr[0]
+                for g in d.values():
+                    g *= neg_lr
             grads = parameter_gradients(plan, acts, d, trainable_set, out=grad_buffers)
-            opt.step([grads[k] for k in trainable])
+            opt.step([grads[k] for k in trainable], scaled=scaled)
         _check_finite(params, trainable, epoch, seeds)
         if criterion is not None:
             newly = trainset.within(plan, params, criterion) & ~done
@@ -328,6 +346,16 @@ class _Recorder:
         coords = {"epoch": np.array(self.epochs), **item_coords(test)}
         coords.update(unit_coords(self.network, self.record.groups))
         return xr.Dataset(data, coords=coords)
+
+
+def _can_scale_deltas(opt, network):
+    """Whether every trainable parameter shares one learning rate and no decay,
+    so that deltas can be scaled by −η before the gradients are formed."""
+    if not opt.takes_scaled or any(opt.use_decay) or not opt.params:
+        return False
+    if any(p.lr_scale != 1.0 for p in network.projections):
+        return False
+    return all(p.ndim == 3 for p in opt.params[:1])
 
 
 def _seeds(seed, replicas):
