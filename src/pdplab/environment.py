@@ -33,6 +33,10 @@ class Environment:
         Each item's frequency: a column of ``items`` or an array.  Used to
         sample items (``order="probabilistic"``) or to scale their error
         (``scale_by_frequency=True``).
+    units : dict of str to sequence of str, optional
+        Labels of the columns of each group's patterns (e.g. attribute
+        names); results use them as unit coordinates when the network's
+        groups have none.
     name : str, optional
 
     Examples
@@ -46,7 +50,7 @@ class Environment:
     4
     """
 
-    def __init__(self, inputs, targets, items=None, frequency=None, name="environment"):
+    def __init__(self, inputs, targets, items=None, frequency=None, units=None, name="environment"):
         self.name = name
         self.inputs = {g: _as_patterns(a, f"inputs[{g!r}]") for g, a in dict(inputs).items()}
         self.targets = {g: _as_patterns(a, f"targets[{g!r}]") for g, a in dict(targets).items()}
@@ -84,6 +88,14 @@ class Environment:
             if frequency.sum() <= 0:
                 raise DataError(f"{name}: every frequency is zero")
         self.frequency = frequency
+        self.units = {}
+        for g, labels in (units or {}).items():
+            arrays = {**self.inputs, **self.targets}
+            if g not in arrays:
+                raise DataError(f"{name}: unit labels given for {g!r}, which has no patterns")
+            if len(labels) != arrays[g].shape[1]:
+                raise DataError(f"{name}: {len(labels)} unit labels for the {arrays[g].shape[1]} columns of {g!r}")
+            self.units[g] = [str(u) for u in labels]
 
     def __len__(self):
         return len(self.items)
@@ -106,6 +118,7 @@ class Environment:
             {g: a[mask] for g, a in self.targets.items()},
             items=self.items[mask],
             frequency=None if self.frequency is None else self.frequency[mask],
+            units=self.units,
             name=name or self.name,
         )
 

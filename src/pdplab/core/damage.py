@@ -150,7 +150,7 @@ def evaluate(results, environment, kind, where, severities, record=(), repeats=1
     data = {"error": (dims, errors)}
     data.update({g: (dims + (f"{g}_unit",), a) for g, a in acts_out.items()})
     coords = {"replica": np.arange(R), "seed": ("replica", np.array(seeds)), "severity": severities,
-              **item_coords(environment), **unit_coords(network, record.groups)}
+              **item_coords(environment), **unit_coords(network, record.groups, environment)}
     ds = xr.Dataset(data, coords=coords)
     if repeats == 1:
         ds = ds.squeeze("repeat", drop=True)

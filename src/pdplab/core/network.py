@@ -271,11 +271,6 @@ class Network:
             raise NetworkError(f"{source}: unknown parameter {sorted(extra)[0]!r}")
         return replicas
 
-    def unit_labels(self, name):
-        """Unit labels of group ``name``: its ``units`` or 0, 1, 2, …"""
-        g = self.groups[name]
-        return list(g.units) if g.units is not None else list(range(g.size))
-
     def __repr__(self):
         groups = ", ".join(f"{n}({self.groups[n].size})" for n in self.order)
         return f"Network({self.name!r}: {groups})"

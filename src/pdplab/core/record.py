@@ -121,12 +121,19 @@ def _jsonable(v):
     return str(v)
 
 
-def unit_coords(network, groups):
-    """Coordinates for the unit dimensions of ``groups``."""
-    return {f"{g}_unit": network.unit_labels(g) for g in groups}
+def unit_coords(network, groups, environment=None):
+    """Coordinates for the unit dimensions of ``groups``: the groups' own
+    labels, else the environment's, else 0, 1, 2 …"""
+    coords = {}
+    for g in groups:
+        labels = network.groups[g].units
+        if labels is None and environment is not None:
+            labels = environment.units.get(g)
+        coords[f"{g}_unit"] = list(labels) if labels is not None else list(range(network.groups[g].size))
+    return coords
 
 
-def weights_to_dataset(network, weights):
+def weights_to_dataset(network, weights, environment=None):
     """Parameters as Dataset variables ``weight:a->b`` (replica, a_unit, b_unit)
     and ``bias:b`` (replica, b_unit)."""
     data = {}
@@ -137,7 +144,7 @@ def weights_to_dataset(network, weights):
             g = key[: -len(".bias")]
             data[f"bias:{g}"] = (("replica", f"{g}_unit"), weights[key])
     groups = sorted({g for p in network.projections for g in (p.source, p.target)})
-    return xr.Dataset(data, coords=unit_coords(network, groups))
+    return xr.Dataset(data, coords=unit_coords(network, groups, environment))
 
 
 def weights_from_dataset(ds, network=None):

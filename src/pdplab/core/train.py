@@ -217,7 +217,7 @@ def train(
     if criterion is not None:
         ds["stopped_at"] = ("replica", stopped_at)
     if record.weights:
-        ds = ds.merge(weights_to_dataset(network, params))
+        ds = ds.merge(weights_to_dataset(network, params, test))
     ds.attrs = provenance(
         network=network_attr(network),
         training=dict(
@@ -344,7 +344,7 @@ class _Recorder:
         for name, (g, arr) in self.arrays.items():
             data[name] = (("replica", "epoch", "item", f"{g}_unit"), arr[:, :n])
         coords = {"epoch": np.array(self.epochs), **item_coords(test)}
-        coords.update(unit_coords(self.network, self.record.groups))
+        coords.update(unit_coords(self.network, self.record.groups, test))
         return xr.Dataset(data, coords=coords)
 
 

@@ -39,7 +39,8 @@ def rumelhart_todd_1993():
         has); targets ``attribute`` (36 units).  The item table has columns
         ``item_name``, ``relation``, ``domain`` (plant/animal) and
         ``category`` (tree, flower, bird, fish); items are labelled
-        ``"pine ISA"`` and so on.
+        ``"pine ISA"`` and so on; unit labels are the item, relation and
+        attribute names.
     """
     attributes, rows = read_table("rumelhart_todd_1993.csv")
     items = list(dict.fromkeys(rows["item"]))
@@ -63,7 +64,10 @@ def rumelhart_todd_1993():
         },
         index=pd.Index([f"{i} {r}" for i, r in zip(rows["item"], rows["relation"])], name="item"),
     )
-    env = Environment({"item": x_item, "relation": x_rel}, {"attribute": target}, items=table,
-                      name="rumelhart_todd_1993")
-    env.unit_labels = {"item": items, "relation": relations, "attribute": attributes}
-    return env
+    return Environment(
+        {"item": x_item, "relation": x_rel},
+        {"attribute": target},
+        items=table,
+        units={"item": items, "relation": relations, "attribute": attributes},
+        name="rumelhart_todd_1993",
+    )

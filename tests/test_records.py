@@ -1,0 +1,145 @@
+"""Results Datasets, files and damage."""
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pdplab as pl
+from pdplab.core.propagate import Plan, forward
+
+from helpers import random_environment, two_input_network
+
+
+@pytest.fixture
+def run():
+    net = two_input_network()
+    env = random_environment(net, n=4)
+    env.items["kind"] = ["reg", "irr", "reg", "irr"]
+    ds = pl.train(net, env, epochs=6, lr=0.2, replicas=3, seed=10,
+                  record={"groups": ["h1", "out"], "every": 2, "net_input": True, "delta": True})
+    return net, env, ds
+
+
+def test_dataset_layout(run):
+    net, env, ds = run
+    assert ds["error"].dims == ("replica", "epoch", "item")
+    assert ds["h1"].dims == ("replica", "epoch", "item", "h1_unit")
+    assert list(ds["epoch"].values) == [0, 2, 4, 6]
+    assert list(ds["seed"].values) == [10, 11, 12]
+    assert list(ds["item"].values) == ["x0", "x1", "x2", "x3"]
+    assert list(ds["kind"].values) == ["reg", "irr", "reg", "irr"]
+    assert {"h1:net", "h1:delta", "out:net", "out:delta", "weight:a->h1", "bias:out"} <= set(ds.data_vars)
+    assert "h2.bias" not in ds and "bias:h2" in ds
+    for key in ("pdplab_version", "numpy_version", "network", "training", "created"):
+        assert key in ds.attrs
+    table = ds["error"].to_dataframe()
+    assert {"error", "kind", "seed"} <= set(table.columns)
+    assert table.groupby("kind")["error"].mean().shape == (2,)
+
+
+def test_recorded_quantities_are_those_of_the_final_weights(run):
+    net, env, ds = run
+    _, w = pl.weights_from_dataset(ds)
+    inputs, targets = env.arrays(net)
+    nets, acts = forward(Plan(net), w, inputs)
+    last = ds.isel(epoch=-1)
+    np.testing.assert_allclose(last["h1"].values, acts["h1"])
+    np.testing.assert_allclose(last["out:net"].values, nets["out"])
+    # δ at the outputs: (t − o) f′(net) for sum-squared error.
+    o = acts["out"]
+    np.testing.assert_allclose(last["out:delta"].values, (targets["out"] - o) * o * (1 - o))
+    err, _ = pl.gradients(net, w, env)
+    np.testing.assert_allclose(last["error"].sum("item").values, err)
+
+
+def test_save_and_load_round_trip(run, tmp_path):
+    net, env, ds = run
+    path = pl.save(ds, tmp_path / "run.nc")
+    back = pl.load(path)
+    for name in ds.data_vars:
+        np.testing.assert_array_equal(back[name].values, ds[name].values)
+    assert list(back["kind"].values) == ["reg", "irr", "reg", "irr"]
+    assert back.attrs["network"] == ds.attrs["network"]
+    assert os.listdir(tmp_path) == ["run.nc"]
+    # The stored network and weights continue training exactly where they stopped.
+    net2, w = pl.load_weights(path)
+    assert [g.name for g in net2.groups.values()] == [g.name for g in net.groups.values()]
+    more = pl.train(net2, env, epochs=1, lr=0.0, weights=w, replicas=3, seed=10)
+    np.testing.assert_allclose(more["error"].isel(epoch=0), ds["error"].isel(epoch=-1))
+
+
+def test_weights_file_round_trip(tmp_path):
+    net = two_input_network()
+    w = net.init_weights([1, 2])
+    pl.save_weights(tmp_path / "w.nc", net, w)
+    _, back = pl.load_weights(tmp_path / "w.nc")
+    for k in w:
+        np.testing.assert_array_equal(back[k], w[k])
+
+
+def test_failed_write_leaves_nothing(run, tmp_path, monkeypatch):
+    _, _, ds = run
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(type(ds), "to_netcdf", broken)
+    with pytest.raises(OSError):
+        pl.save(ds, tmp_path / "run.nc")
+    assert os.listdir(tmp_path) == []
+
+
+def test_loading_bad_files(tmp_path):
+    with pytest.raises(pl.DataError, match="no such file"):
+        pl.load(tmp_path / "missing.nc")
+    (tmp_path / "junk.nc").write_text("not netcdf")
+    with pytest.raises(pl.DataError, match="junk.nc"):
+        pl.load(tmp_path / "junk.nc")
+    with pytest.raises(pl.DataError, match="folder"):
+        pl.save(None, tmp_path / "no" / "run.nc")
+
+
+def test_noise_damage_undoes_learning(xor):
+    net, env = xor
+    ds = pl.train(net, env, epochs=1500, optimizer="momentum", lr=0.5, update="batch", replicas=4)
+    noise = pl.damage.evaluate(ds, env, "noise", "hidden", [0.0, 0.5, 4.0], record=["hidden"])
+    assert noise["error"].dims == ("replica", "severity", "item")
+    assert noise["hidden"].dims == ("replica", "severity", "item", "hidden_unit")
+    np.testing.assert_allclose(noise["error"].sel(severity=0.0), ds["error"].isel(epoch=-1))
+    mean = noise["error"].mean(("replica", "item")).values
+    assert mean[0] < mean[1] < mean[2]
+    assert '"kind": "noise"' in noise.attrs["damage"]
+
+
+def test_lesions(run):
+    net, env, ds = run
+
+    units = pl.damage.evaluate(ds, env, "units", "h1", [1.0], record=["h2"])
+    _, w = pl.weights_from_dataset(ds)
+    # With every h1 unit removed, h2 sees only its other input and its bias.
+    x = env.inputs["b"] @ w["b->h2"][0] - 0.5
+    np.testing.assert_allclose(units["h2"].isel(replica=0, severity=0), 1 / (1 + np.exp(-x)))
+
+    cut = pl.damage.evaluate(ds, env, "connections", "a->h1", [0.0, 1.0], repeats=2)
+    assert cut["error"].dims == ("replica", "severity", "repeat", "item")
+
+
+def test_damage_draws_are_per_replica(run):
+    net, env, ds = run
+    all3 = pl.damage.evaluate(ds, env, "noise", "out", [1.0])
+    one = pl.damage.evaluate(ds.isel(replica=[1]), env, "noise", "out", [1.0])
+    np.testing.assert_array_equal(one["error"].isel(replica=0), all3["error"].isel(replica=1))
+    with pytest.raises(pl.NetworkError, match="neither a group nor a projection"):
+        pl.damage.evaluate(ds, env, "noise", "h9", [1.0])
+    with pytest.raises(pl.NetworkError, match="fraction"):
+        pl.damage.evaluate(ds, env, "units", "h1", [1.5])
+
+
+def test_items_table_and_frequency_column():
+    items = pd.DataFrame({"word": ["a", "b"], "kf": [10, 0]}, index=["a", "b"])
+    env = pl.Environment({"i": np.eye(2)}, {"o": np.eye(2)}, items=items, frequency="kf")
+    assert list(env.frequency) == [10, 0]
+    with pytest.raises(pl.DataError, match="'freq'"):
+        pl.Environment({"i": np.eye(2)}, {"o": np.eye(2)}, items=items, frequency="freq")

@@ -1,0 +1,148 @@
+"""Training: networks learn, replicas are independent, runs are reproducible."""
+
+import numpy as np
+import pytest
+
+import pdplab as pl
+from pdplab.stimuli import rumelhart_todd_1993
+
+from helpers import random_environment, two_input_network
+
+
+def test_xor_is_learned(xor):
+    net, env = xor
+    ds = pl.train(net, env, epochs=3000, optimizer="momentum", lr=0.5, momentum=0.9,
+                  update="batch", criterion=0.2, replicas=10, seed=0)
+    solved = np.isfinite(ds["stopped_at"].values)
+    assert solved.mean() >= 0.8, ds["stopped_at"].values
+    out = ds["error"].isel(epoch=-1).where(ds["stopped_at"].notnull(), drop=True)
+    assert float(out.max()) < 4 * 0.5 * 0.2**2
+
+
+def test_autoencoder_learns_a_code():
+    eye = np.eye(8)
+    net = pl.Network(
+        [pl.Group("input", 8), pl.Group("code", 3), pl.Group("output", 8, error="cross_entropy")],
+        [("input", "code"), ("code", "output")],
+    )
+    env = pl.Environment({"input": eye}, {"output": eye})
+    ds = pl.train(net, env, epochs=1500, optimizer="adam", lr=0.05, update="batch", replicas=3,
+                  record=["output"], seed=1)
+    out = ds["output"].isel(epoch=-1).values
+    assert (out.argmax(axis=-1) == np.arange(8)).all()
+
+
+def test_semantic_network_error_falls():
+    env = rumelhart_todd_1993()
+    net = pl.Network(
+        [pl.Group("item", 8), pl.Group("relation", 4), pl.Group("representation", 8),
+         pl.Group("hidden", 15), pl.Group("attribute", 36, error="sse")],
+        [("item", "representation"), ("representation", "hidden"), ("relation", "hidden"),
+         ("hidden", "attribute")],
+        init_range=0.9,
+    )
+    ds = pl.train(net, env, epochs=300, lr=0.1, replicas=2, record={"every": 100})
+    total = ds["error"].sum("item")
+    assert (total.isel(epoch=-1) < 0.25 * total.isel(epoch=0)).all()
+
+
+RUNS = [
+    dict(update="pattern", order="permuted"),
+    dict(update="pattern", order="probabilistic"),
+    dict(update="minibatch", batch_size=2, order="permuted", optimizer="momentum", momentum=0.8),
+    dict(update="batch", optimizer="delta_bar_delta", lr=0.05, momentum=0.5),
+    dict(update="pattern", rule="feedback_alignment", optimizer="adam", lr=0.01),
+    dict(update="batch", optimizer="dougs_momentum", scale_by_frequency=True, decay=0.001),
+]
+
+
+@pytest.mark.parametrize("settings", RUNS, ids=lambda s: "-".join(str(v) for v in s.values()))
+def test_a_replica_is_the_same_alone_or_among_others(settings):
+    net = two_input_network()
+    env = random_environment(net, n=6, seed=2)
+    env.frequency = np.array([1.0, 2, 3, 1, 1, 5])
+    settings = {"lr": 0.2, **settings}
+    alone = pl.train(net, env, epochs=15, seed=[5], **settings)
+    among = pl.train(net, env, epochs=15, seed=[3, 4, 5, 6, 7], **settings)
+    again = pl.train(net, env, epochs=15, seed=[5], **settings)
+    for name in alone.data_vars:
+        a = alone[name].isel(replica=0).values
+        np.testing.assert_array_equal(a, among[name].isel(replica=2).values, err_msg=name)
+        np.testing.assert_array_equal(a, again[name].isel(replica=0).values, err_msg=name)
+    assert not np.array_equal(among["error"].isel(replica=0), among["error"].isel(replica=1))
+
+
+def test_per_replica_learning_rates_match_separate_runs():
+    net = two_input_network()
+    env = random_environment(net)
+    both = pl.train(net, env, epochs=10, lr=[0.05, 0.5], seed=[1, 1 + 1])
+    slow = pl.train(net, env, epochs=10, lr=0.05, seed=1)
+    fast = pl.train(net, env, epochs=10, lr=0.5, seed=2)
+    np.testing.assert_array_equal(both["error"].sel(replica=0), slow["error"].sel(replica=0))
+    np.testing.assert_array_equal(both["error"].sel(replica=1), fast["error"].sel(replica=0))
+    assert list(both["lr"].values) == [0.05, 0.5]
+
+
+def test_float32_training():
+    net = two_input_network()
+    env = random_environment(net)
+    ds64 = pl.train(net, env, epochs=20, lr=0.2, seed=0)
+    ds32 = pl.train(net, env, epochs=20, lr=0.2, seed=0, dtype="float32")
+    assert ds32["error"].dtype == np.float32
+    np.testing.assert_allclose(ds32["error"], ds64["error"], rtol=1e-3)
+
+
+def test_criterion_stops_each_replica():
+    eye = np.eye(4)
+    net = pl.Network([pl.Group("i", 4), pl.Group("o", 4, error="cross_entropy")], [("i", "o")])
+    env = pl.Environment({"i": eye}, {"o": eye})
+    ds = pl.train(net, env, epochs=500, lr=[0.5, 2.0], update="batch", criterion=0.1, replicas=2)
+    stop = ds["stopped_at"].values
+    assert np.isfinite(stop).all() and stop[1] < stop[0] < 500
+    assert ds["epoch"].values[-1] == stop[0]
+    # A replica that met the criterion learns no more.
+    frozen = ds["error"].sel(replica=1, epoch=slice(int(stop[1]), None))
+    np.testing.assert_array_equal(frozen.values, np.broadcast_to(frozen.values[0], frozen.shape))
+
+
+def test_schedule_changes_settings_and_environment(xor):
+    net, env = xor
+    ds = pl.train(net, env, epochs=20, lr=0.5, update="batch", schedule={11: {"lr": 0.0}}, seed=0)
+    err = ds["error"].sum("item").sel(replica=0).values
+    assert err[10] != err[9] and np.all(err[10:] == err[10])
+
+    zeros = pl.Environment({"input": [[0, 0]]}, {"output": [[0]]}, items=["00"])
+    ds = pl.train(net, zeros, epochs=40, lr=1.0, update="batch", test=env,
+                  schedule={21: {"environment": env}}, seed=0)
+    assert list(ds["item"].values) == ["00", "01", "10", "11"]
+    per_item = ds["error"].sel(replica=0)
+    assert per_item.sel(item="01", epoch=20) > per_item.sel(item="01", epoch=0)
+    assert per_item.sel(item="01", epoch=40) < per_item.sel(item="01", epoch=20)
+
+
+def test_frequency_zero_items_do_not_count():
+    net = two_input_network()
+    env = random_environment(net, n=4, seed=1)
+    env.frequency = np.array([1.0, 1.0, 0.0, 1.0])
+    rest = env.subset(env.frequency > 0)
+    rest.frequency = None
+    scaled = pl.train(net, env, epochs=5, lr=0.3, update="batch", scale_by_frequency=True, seed=2)
+    subset = pl.train(net, rest, epochs=5, lr=0.3, update="batch", seed=2, test=env)
+    np.testing.assert_allclose(scaled["error"], subset["error"], rtol=1e-12)
+    sampled = pl.train(net, env, epochs=30, lr=0.3, order="probabilistic", seed=2, record=["out"])
+    never = sampled["out"].sel(item="x2").isel(replica=0)
+    assert np.all(np.isfinite(never))
+
+
+def test_frozen_projection_and_fixed_bias_keep_their_values():
+    net = pl.Network(
+        [pl.Group("i", 2), pl.Group("h", 3, bias=-2.0, learn_bias=False), pl.Group("o", 1, error="sse")],
+        [pl.Projection("i", "h", frozen=True), ("h", "o")],
+    )
+    env = pl.Environment({"i": [[0, 1], [1, 0]]}, {"o": [[1], [0]]})
+    ds = pl.train(net, env, epochs=10, lr=0.5, seed=0)
+    w0 = net.init_weights([0])
+    _, w = pl.weights_from_dataset(ds)
+    np.testing.assert_array_equal(w["i->h"], w0["i->h"])
+    np.testing.assert_array_equal(w["h.bias"], np.full((1, 3), -2.0))
+    assert not np.array_equal(w["h->o"], w0["h->o"])
