@@ -24,12 +24,22 @@ from pdplab.stimuli import rumelhart_todd_1993
 
 
 def best_of(fn, repeats):
-    times = []
+    """The shortest of ``repeats`` timings of ``fn()``, in seconds."""
+    return min(best_of_each([fn], repeats))
+
+
+def best_of_each(fns, repeats):
+    """Time each function ``repeats`` times, taking turns so that both sides
+    meet the same machine load; return the shortest time of each."""
+    best = [float("inf")] * len(fns)
     for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+        for i, fn in enumerate(fns):
+            if fn is None:
+                continue
+            t = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - t)
+    return best
 
 
 # -- case 1 -------------------------------------------------------------------
@@ -147,16 +157,16 @@ def main(argv=None):
 
     E, rep = args.epochs, args.repeats
     rows = []
-    one = best_of(pdplab_semantic(E, 1), rep) / E * 1e3
-    hundred = best_of(pdplab_semantic(E, 100), rep) / E / 100 * 1e3
-    base = best_of(torch_semantic(E), rep) / E * 1e3 if torch else None
-    rows.append(("semantic, 1 network (ms/epoch)", one, base))
-    rows.append(("semantic, 100 replicas (ms/network-epoch)", hundred, base))
+    one, hundred, base = best_of_each(
+        [pdplab_semantic(E, 1), pdplab_semantic(E, 100), torch_semantic(E) if torch else None], rep
+    )
+    base = base / E * 1e3 if torch else None
+    rows.append(("semantic, 1 network (ms/epoch)", one / E * 1e3, base))
+    rows.append(("semantic, 100 replicas (ms/network-epoch)", hundred / E / 100 * 1e3, base))
     E2 = max(E // 2, 20)
     for dtype in ("float64", "float32"):
-        ours = best_of(pdplab_reading(E2, dtype), rep) / E2 * 1e3
-        theirs = best_of(torch_reading(E2, dtype), rep) / E2 * 1e3 if torch else None
-        rows.append((f"reading-sized, batch, {dtype} (ms/epoch)", ours, theirs))
+        ours, theirs = best_of_each([pdplab_reading(E2, dtype), torch_reading(E2, dtype) if torch else None], rep)
+        rows.append((f"reading-sized, batch, {dtype} (ms/epoch)", ours / E2 * 1e3, theirs / E2 * 1e3 if torch else None))
 
     print(f"{'case':<46}{'pdplab':>10}{'PyTorch':>10}{'speed-up':>10}")
     for name, ours, theirs in rows:

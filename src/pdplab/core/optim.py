@@ -65,8 +65,10 @@ class Optimizer:
         ----------
         lr_scales : list of float, optional
             A learning-rate multiplier per parameter.
-        decays : list of bool, optional
-            Whether weight decay applies to each parameter (weights yes, biases no).
+        decays : list, optional
+            Whether weight decay applies to each parameter (weights yes,
+            biases no): True, False, or an array of 0s and 1s that
+            broadcasts against the parameter.
         """
         self.params = params
         self.replicas = replicas
@@ -118,7 +120,7 @@ class Optimizer:
                     self.per_param[name] = [v * k for v, k in zip(self.per_param[name], self._keep)]
         self.neg_lr = [-lr for lr in self.per_param["lr"]]
         self.use_decay = [
-            d and not (np.isscalar(lam) and lam == 0)
+            d is not False and not (np.isscalar(lam) and lam == 0)
             for d, lam in zip(self.decays, self.per_param["decay"])
         ]
 
@@ -128,7 +130,11 @@ class Optimizer:
     def gradient_with_decay(self, i, g):
         """``g + λ w`` for weights, ``g`` for biases (``g`` may be overwritten)."""
         if self.use_decay[i]:
-            g += self.per_param["decay"][i] * self.params[i]
+            mask = self.decays[i]
+            if mask is True:
+                g += self.per_param["decay"][i] * self.params[i]
+            else:
+                g += self.per_param["decay"][i] * self.params[i] * mask
         return g
 
     def update(self, i, g):

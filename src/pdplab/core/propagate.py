@@ -54,21 +54,43 @@ class Plan:
     """A network compiled into the steps the passes take, in order.
 
     Building it once keeps the per-pattern loop free of look-ups.
+
+    With ``fuse_biases``, a group's bias joins its first incoming projection
+    as one more input row fed by a constant 1 (Lens and PDP's "bias unit"):
+    the parameter ``"a->b+bias"`` of shape (R, size(a) + 1, size(b)) holds
+    both, and the activations of ``a`` gain a column of ones, named
+    ``"a+1"``.  One matrix product then does the work of a product, a bias
+    addition and a bias gradient.  Only projections trained like their
+    target's bias (both learned or both fixed, unscaled rate) are fused.
     """
 
-    def __init__(self, network):
+    def __init__(self, network, fuse_biases=False):
         self.network = network
         self.steps = []
+        #: fused key -> (projection key, bias key)
+        self.fused = {}
+        #: groups whose activations are also needed with a column of ones
+        self.augmented = set()
         for n in network.order:
             if n in network.inputs:
                 continue
             g = network.groups[n]
+            incoming = [(p.source, p.key) for p in network.incoming[n]]
+            bias = bias_key(n) if g.has_bias else None
+            first = network.incoming[n][0]
+            if (fuse_biases and bias is not None and first.lr_scale == 1.0
+                    and (not first.frozen) == bool(g.learn_bias)):
+                key = f"{first.key}+bias"
+                self.fused[key] = (first.key, bias)
+                self.augmented.add(first.source)
+                incoming[0] = (f"{first.source}+1", key)
+                bias = None
             self.steps.append(
                 _Step(
                     group=n,
                     activation=get_activation(g.activation),
-                    bias=bias_key(n) if g.has_bias else None,
-                    incoming=[(p.source, p.key) for p in network.incoming[n]],
+                    bias=bias,
+                    incoming=incoming,
                     outgoing=[(p.target, p.key) for p in network.outgoing[n]],
                 )
             )
@@ -80,6 +102,29 @@ class Plan:
                 _Output(n, act, get_error(g.error, act), float(g.target_radius), float(g.zero_error_radius))
             )
         self.reverse = self.steps[::-1]
+
+    def fuse(self, weights):
+        """Copy ``weights`` into fused arrays; return a mapping holding the fused
+        arrays and, under the original names, views of them (so updates to
+        the fused arrays show through)."""
+        out = dict(weights)
+        for key, (wkey, bkey) in self.fused.items():
+            w, b = weights[wkey], weights[bkey]
+            fused = np.concatenate([w, b[:, None, :]], axis=1)
+            out[key] = fused
+            out[wkey] = fused[:, :-1, :]
+            out[bkey] = fused[:, -1, :]
+        return out
+
+    def augment(self, arrays):
+        """Add ``"g+1"`` (with a column of ones) for each input group fused
+        projections read; ``arrays[g]`` becomes a view of it."""
+        out = dict(arrays)
+        for g in self.augmented & set(arrays):
+            a = arrays[g]
+            aug = np.concatenate([a, np.ones(a.shape[:-1] + (1,), a.dtype)], axis=-1)
+            out[f"{g}+1"], out[g] = aug, aug[..., :-1]
+        return out
 
 
 class Workspace:
@@ -93,11 +138,16 @@ class Workspace:
     def __init__(self, plan, weights, replicas, batch, dtype):
         groups = plan.network.groups
         self.net, self.act, self.back, self.extra, self.delta, self.own = {}, {}, {}, {}, {}, {}
+        self.act_ones = {}
         for step in plan.steps:
             n = groups[step.group].size
             shape = (replicas, batch, n)
             self.net[step.group] = np.empty(shape, dtype)
             self.act[step.group] = np.empty(shape, dtype)
+            if step.group in plan.augmented:
+                # Activations are computed in contiguous memory and copied next
+                # to the ones: writing every pass into a strided view is slower.
+                self.act_ones[step.group] = np.ones((replicas, batch, n + 1), dtype)
             self.delta[step.group] = np.empty(shape, dtype)
             self.extra[step.group] = np.empty(shape, dtype)
             self.back[step.group] = np.empty((replicas, n, batch), dtype)
@@ -137,6 +187,12 @@ def forward(plan, weights, inputs, ws=None):
             net += weights[step.bias][:, None, :] if ws is None else ws.bias_view(weights, step.bias)
         nets[g] = net
         acts[g] = step.activation.forward(net, out=None if ws is None else ws.act[g])
+        if g in plan.augmented:
+            if ws is None:
+                acts[f"{g}+1"] = np.concatenate([acts[g], np.ones(acts[g].shape[:-1] + (1,), net.dtype)], -1)
+            else:
+                np.copyto(ws.act_ones[g][..., :-1], acts[g])
+                acts[f"{g}+1"] = ws.act_ones[g]
     return nets, acts
 
 

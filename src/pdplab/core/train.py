@@ -141,17 +141,13 @@ def train(
         params = network.init_weights(seeds, dtype=dtype)
     else:
         params = _initial_weights(network, weights, R, dtype)
-    plan = Plan(network)
-    trainable = [key for key, _, learn in network.parameter_specs() if learn]
+    plan = Plan(network)  # records and the stopping criterion
+    fast = Plan(network, fuse_biases=True)  # training steps
+    params = fast.fuse(params)
+    trainable, lr_scales, decays = _trainable(network, fast, params)
     trainable_set = set(trainable)
-    lr_scale = {p.key: p.lr_scale for p in network.projections}
     opt = make_optimizer(optimizer, lr=lr, momentum=momentum, decay=decay, **(optimizer_options or {}))
-    opt.bind(
-        [params[k] for k in trainable],
-        R,
-        lr_scales=[lr_scale.get(k, 1.0) for k in trainable],
-        decays=[not k.endswith(".bias") for k in trainable],
-    )
+    opt.bind([params[k] for k in trainable], R, lr_scales=lr_scales, decays=decays)
     feedback = feedback_matrices(network, params, rule, seeds)
     order_rngs = [replica_rng(s, STREAM_ORDER) for s in seeds]
     grad_buffers = {k: np.empty_like(params[k]) for k in trainable}
@@ -160,7 +156,7 @@ def train(
 
     test = environment if test is None else test
     test_in, test_tg = test.arrays(network, dtype)
-    trainset = _TrainingSet(environment, network, dtype, scale_by_frequency, order)
+    trainset = _TrainingSet(environment, network, fast, dtype, scale_by_frequency, order)
     record_epochs = record.epochs_for(epochs)
     recorder = _Recorder(plan, network, record, seeds, len(record_epochs), len(test), dtype)
     stopped_at = np.full(R, np.nan)
@@ -172,23 +168,23 @@ def train(
     for epoch in range(1, epochs + 1):
         for key, value in schedule.get(epoch, {}).items():
             if key == "environment":
-                trainset = _TrainingSet(value, network, dtype, scale_by_frequency, order)
+                trainset = _TrainingSet(value, network, fast, dtype, scale_by_frequency, order)
             else:
                 opt.set(**{key: value})
         B = {"pattern": 1, "minibatch": batch_size, "batch": len(trainset)}[update]
         for inputs, targets, weights_s in trainset.batches(B, R, order_rngs):
             b = next(iter(targets.values())).shape[1]
-            ws = workspaces.get(b) or workspaces.setdefault(b, Workspace(plan, params, R, b, dtype))
-            nets, acts = forward(plan, params, inputs, ws)
-            grads_out = output_gradients(plan, nets, acts, targets, weights_s, ws)
-            d = backward(plan, feedback, nets, acts, grads_out, ws)
+            ws = workspaces.get(b) or workspaces.setdefault(b, Workspace(fast, params, R, b, dtype))
+            nets, acts = forward(fast, params, inputs, ws)
+            grads_out = output_gradients(fast, nets, acts, targets, weights_s, ws)
+            d = backward(fast, feedback, nets, acts, grads_out, ws)
             if scaled:
                 # Multiplying each group's deltas by −η once makes every
                 # parameter gradient a ready-made steepest-descent step.
                 neg_lr = opt.neg_lr[0]
                 for g in d.values():
                     g *= neg_lr
-            grads = parameter_gradients(plan, acts, d, trainable_set, out=grad_buffers)
+            grads = parameter_gradients(fast, acts, d, trainable_set, out=grad_buffers)
             opt.step([grads[k] for k in trainable], scaled=scaled)
         _check_finite(params, trainable, epoch, seeds)
         if criterion is not None:
@@ -237,8 +233,11 @@ def train(
 class _TrainingSet:
     """The training items as arrays, and the batches of one epoch."""
 
-    def __init__(self, environment, network, dtype, scale_by_frequency, order):
-        self.inputs, self.targets = environment.arrays(network, dtype)
+    def __init__(self, environment, network, plan, dtype, scale_by_frequency, order):
+        self.plain_inputs, self.targets = environment.arrays(network, dtype)
+        # Inputs read by fused projections are kept only with their column of ones.
+        self.augmented = plan.augmented & set(self.plain_inputs)
+        self.inputs = {g: a for g, a in plan.augment(self.plain_inputs).items() if g not in self.augmented}
         self.order = order
         self.n = len(environment)
         freq = environment.frequency
@@ -271,15 +270,18 @@ class _TrainingSet:
             ws = None if self.weights is None else self.weights[0][idx]
         for s in range(0, self.n, size):
             e = s + size
+            step_inputs = {g: a[:, s:e] for g, a in ins.items()}
+            for g in self.augmented:
+                step_inputs[g] = step_inputs[f"{g}+1"][..., :-1]
             yield (
-                {g: a[:, s:e] for g, a in ins.items()},
+                step_inputs,
                 {g: a[:, s:e] for g, a in tgs.items()},
                 None if ws is None else ws[:, s:e],
             )
 
     def within(self, plan, params, criterion):
         """Replicas whose every output is within ``criterion`` of its target."""
-        _, acts = forward(plan, params, self.inputs)
+        _, acts = forward(plan, params, self.plain_inputs)
         ok = None
         for out in plan.outputs:
             diff = np.abs(acts[out.group] - self.targets[out.group])
@@ -346,6 +348,28 @@ class _Recorder:
         coords = {"epoch": np.array(self.epochs), **item_coords(test)}
         coords.update(unit_coords(self.network, self.record.groups, test))
         return xr.Dataset(data, coords=coords)
+
+
+def _trainable(network, plan, params):
+    """The parameters the optimizer updates (fused where the plan fuses them),
+    with their learning-rate scales and weight-decay masks."""
+    specs = {key: learn for key, _, learn in network.parameter_specs()}
+    scale = {p.key: p.lr_scale for p in network.projections}
+    fused_parts = {k for pair in plan.fused.values() for k in pair}
+    keys, lr_scales, decays = [], [], []
+    for key, (wkey, _) in plan.fused.items():
+        if specs[wkey]:
+            keys.append(key)
+            lr_scales.append(1.0)
+            mask = np.ones((1, params[key].shape[1], 1), params[key].dtype)
+            mask[:, -1] = 0.0  # no decay on the bias row
+            decays.append(mask)
+    for key, learn in specs.items():
+        if learn and key not in fused_parts:
+            keys.append(key)
+            lr_scales.append(scale.get(key, 1.0))
+            decays.append(not key.endswith(".bias"))
+    return keys, lr_scales, decays
 
 
 def _can_scale_deltas(opt, network):
