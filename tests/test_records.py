@@ -143,3 +143,21 @@ def test_items_table_and_frequency_column():
     assert list(env.frequency) == [10, 0]
     with pytest.raises(pl.DataError, match="'freq'"):
         pl.Environment({"i": np.eye(2)}, {"o": np.eye(2)}, items=items, frequency="freq")
+
+
+def test_inspect_shows_the_generalized_delta_rule():
+    net = pl.Network([pl.Group("i", 3), pl.Group("h", 2), pl.Group("o", 2, error="sse")],
+                     [("i", "h"), ("h", "o")])
+    env = random_environment(net, n=3, seed=6)
+    w = net.init_weights([4, 5])
+    ds = pl.inspect(net, w, env)
+    assert ds["h:delta"].dims == ("replica", "item", "h_unit")
+    o, t = ds["o"].values, env.targets["o"]
+    np.testing.assert_allclose(ds["o:delta"], (t - o) * o * (1 - o))
+    h = ds["h"].values
+    back = np.einsum("rpk,rjk->rpj", ds["o:delta"].values, w["h->o"])
+    np.testing.assert_allclose(ds["h:delta"], h * (1 - h) * back)
+    err, grads = pl.gradients(net, w, env)
+    np.testing.assert_allclose(ds["error"].sum("item"), err)
+    # ∂E/∂w = −Σ_patterns δ_j o_i
+    np.testing.assert_allclose(grads["h->o"], -np.einsum("rpi,rpj->rij", h, ds["o:delta"].values))

@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 from .core import damage
 from .core.files import load, load_weights, save, save_weights
 from .core.network import Group, Network, Projection
-from .core.propagate import gradients
+from .core.propagate import gradients, inspect
 from .core.record import Record, weights_from_dataset
 from .core.train import train
 from .environment import Environment
@@ -19,7 +19,7 @@ from .exceptions import DataError, DivergenceError, NetworkError, PdplabError
 
 __all__ = [
     "Group", "Network", "Projection", "Environment", "Record",
-    "train", "gradients", "damage",
+    "train", "gradients", "inspect", "damage",
     "save", "load", "save_weights", "load_weights", "weights_from_dataset",
     "PdplabError", "NetworkError", "DataError", "DivergenceError",
 ]

@@ -50,6 +50,8 @@ def main(argv=None):
     except PdplabError as exc:
         print(f"pdplab: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into e.g. `head`
+        sys.stderr.close()
     return 0
 
 

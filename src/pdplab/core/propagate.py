@@ -29,7 +29,7 @@ from .errors import effective_target, get_error
 from .network import bias_key
 
 __all__ = ["Plan", "Workspace", "forward", "backward", "output_gradients", "error_values",
-           "parameter_gradients", "gradients"]
+           "parameter_gradients", "gradients", "inspect"]
 
 
 @dataclass
@@ -334,3 +334,39 @@ def gradients(network, weights, environment, rule="backprop", seeds=None):
     feedback = feedback_matrices(network, weights, rule, seeds)
     d = backward(plan, feedback, nets, acts, output_gradients(plan, nets, acts, targets))
     return error, parameter_gradients(plan, acts, d)
+
+
+def inspect(network, weights, environment, rule="backprop", seeds=None):
+    """Every group's net input, activation and delta for every item, as a Dataset.
+
+    Parameters are as for :func:`gradients`.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``error`` (replica, item); for each group ``<g>`` (its activation),
+        and for non-input groups ``<g>:net`` and ``<g>:delta``
+        (δ = −∂E/∂net, the generalized delta rule's δ), each with dims
+        (replica, item, <g>_unit).
+    """
+    import xarray as xr
+
+    from .record import item_coords, unit_coords
+    from .rules import feedback_matrices
+
+    replicas = network.check_weights(weights)
+    dtype = np.result_type(*weights.values())
+    inputs, targets = environment.arrays(network, dtype=dtype)
+    plan = Plan(network)
+    nets, acts = forward(plan, weights, inputs)
+    feedback = feedback_matrices(network, weights, rule, range(replicas) if seeds is None else seeds)
+    d = backward(plan, feedback, nets, acts, output_gradients(plan, nets, acts, targets))
+    data = {"error": (("replica", "item"), error_values(plan, acts, targets))}
+    for g in network.order:
+        dims = ("replica", "item", f"{g}_unit")
+        data[g] = (dims, np.broadcast_to(acts[g], (replicas,) + acts[g].shape[1:]))
+        if g in nets:
+            data[f"{g}:net"] = (dims, nets[g])
+            data[f"{g}:delta"] = (dims, -d[g])
+    coords = {**item_coords(environment), **unit_coords(network, network.order, environment)}
+    return xr.Dataset(data, coords=coords).assign_coords(replica=np.arange(replicas))
