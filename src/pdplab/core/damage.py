@@ -30,7 +30,7 @@ import xarray as xr
 from ..exceptions import NetworkError
 from .network import STREAM_DAMAGE
 from .propagate import Plan, error_values, forward
-from .record import as_record, item_coords, network_attr, provenance, unit_coords, weights_from_dataset
+from .record import as_record, check_names, item_coords, network_attr, provenance, unit_coords, weights_from_dataset
 
 __all__ = ["KINDS", "lesion_units", "lesion_connections", "add_noise", "evaluate"]
 
@@ -123,6 +123,7 @@ def evaluate(results, environment, kind, where, severities, record=(), repeats=1
         raise NetworkError(f"damage: kind must be one of {', '.join(KINDS)}, not {kind!r}")
     keys = _targets(network, kind, where)
     record = as_record(list(record), network)
+    check_names(record, environment)
     severities = np.asarray(severities, dtype=float)
     dtype = np.result_type(*weights.values())
     inputs, targets = environment.arrays(network, dtype)

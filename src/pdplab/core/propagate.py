@@ -344,10 +344,9 @@ def inspect(network, weights, environment, rule="backprop", seeds=None):
     Returns
     -------
     xarray.Dataset
-        ``error`` (replica, item); for each group ``<g>`` (its activation),
-        and for non-input groups ``<g>:net`` and ``<g>:delta``
-        (δ = −∂E/∂net, the generalized delta rule's δ), each with dims
-        (replica, item, <g>_unit).
+        ``error`` (replica, item); for each non-input group ``<g>`` its
+        activation, ``<g>:net`` and ``<g>:delta`` (δ = −∂E/∂net, the
+        generalized delta rule's δ), each with dims (replica, item, <g>_unit).
     """
     import xarray as xr
 
@@ -362,11 +361,11 @@ def inspect(network, weights, environment, rule="backprop", seeds=None):
     feedback = feedback_matrices(network, weights, rule, range(replicas) if seeds is None else seeds)
     d = backward(plan, feedback, nets, acts, output_gradients(plan, nets, acts, targets))
     data = {"error": (("replica", "item"), error_values(plan, acts, targets))}
-    for g in network.order:
+    groups = [g for g in network.order if g in nets]  # the inputs are the environment's
+    for g in groups:
         dims = ("replica", "item", f"{g}_unit")
-        data[g] = (dims, np.broadcast_to(acts[g], (replicas,) + acts[g].shape[1:]))
-        if g in nets:
-            data[f"{g}:net"] = (dims, nets[g])
-            data[f"{g}:delta"] = (dims, -d[g])
-    coords = {**item_coords(environment), **unit_coords(network, network.order, environment)}
+        data[g] = (dims, acts[g])
+        data[f"{g}:net"] = (dims, nets[g])
+        data[f"{g}:delta"] = (dims, -d[g])
+    coords = {**item_coords(environment), **unit_coords(network, groups, environment)}
     return xr.Dataset(data, coords=coords).assign_coords(replica=np.arange(replicas))

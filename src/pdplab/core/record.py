@@ -93,6 +93,13 @@ def as_record(record, network):
     return record
 
 
+def check_names(record, environment):
+    """Refuse to record a group named like a column of the item table."""
+    for g in record.groups:
+        if g in environment.items.columns:
+            raise NetworkError(f"record: group {g!r} has the name of a column of the item table; rename one")
+
+
 def provenance(**extra):
     """Attributes that say how a result was made."""
     import pandas

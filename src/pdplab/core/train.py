@@ -26,7 +26,7 @@ from .propagate import (
     output_gradients,
     parameter_gradients,
 )
-from .record import as_record, item_coords, network_attr, provenance, unit_coords, weights_to_dataset
+from .record import as_record, check_names, item_coords, network_attr, provenance, unit_coords, weights_to_dataset
 from .rules import feedback_matrices
 
 __all__ = ["train", "UPDATES", "ORDERS"]
@@ -155,6 +155,7 @@ def train(
     scaled = _can_scale_deltas(opt, network)
 
     test = environment if test is None else test
+    check_names(record, test)
     test_in, test_tg = test.arrays(network, dtype)
     trainset = _TrainingSet(environment, network, fast, dtype, scale_by_frequency, order)
     record_epochs = record.epochs_for(epochs)
