@@ -133,3 +133,12 @@ def test_weights_of_the_wrong_shape():
     with pytest.raises(pl.NetworkError) as e:
         pl.train(net, random_environment(net), epochs=1, weights=w, replicas=2)
     one_line(e, "'h1->h2'", "(2, 2, 3)", "(replicas, 4, 3)")
+
+
+def test_recorded_group_named_like_an_item_column():
+    net = two_input_network()
+    env = random_environment(net)
+    env.items["h1"] = 0
+    with pytest.raises(pl.NetworkError) as e:
+        pl.train(net, env, epochs=1, record=["h1"])
+    one_line(e, "'h1'", "item table")

@@ -39,6 +39,7 @@ class _Step:
     bias: str | None
     incoming: list  # (source group, weight key)
     outgoing: list  # (target group, weight key)
+    with_ones: str | None = None  # name of this group's activations with a column of ones
 
 
 @dataclass
@@ -83,7 +84,7 @@ class Plan:
                 key = f"{first.key}+bias"
                 self.fused[key] = (first.key, bias)
                 self.augmented.add(first.source)
-                incoming[0] = (f"{first.source}+1", key)
+                incoming[0] = (ones_name(first.source), key)
                 bias = None
             self.steps.append(
                 _Step(
@@ -101,6 +102,9 @@ class Plan:
             self.outputs.append(
                 _Output(n, act, get_error(g.error, act), float(g.target_radius), float(g.zero_error_radius))
             )
+        for step in self.steps:
+            if step.group in self.augmented:
+                step.with_ones = ones_name(step.group)
         self.reverse = self.steps[::-1]
 
     def fuse(self, weights):
@@ -123,8 +127,13 @@ class Plan:
         for g in self.augmented & set(arrays):
             a = arrays[g]
             aug = np.concatenate([a, np.ones(a.shape[:-1] + (1,), a.dtype)], axis=-1)
-            out[f"{g}+1"], out[g] = aug, aug[..., :-1]
+            out[ones_name(g)], out[g] = aug, aug[..., :-1]
         return out
+
+
+def ones_name(group):
+    """The name of ``group``'s activations extended with a column of ones."""
+    return f"{group}+1"
 
 
 class Workspace:
@@ -138,7 +147,7 @@ class Workspace:
     def __init__(self, plan, weights, replicas, batch, dtype):
         groups = plan.network.groups
         self.net, self.act, self.back, self.extra, self.delta, self.own = {}, {}, {}, {}, {}, {}
-        self.act_ones = {}
+        self.act_ones, self.act_ones_view = {}, {}
         for step in plan.steps:
             n = groups[step.group].size
             shape = (replicas, batch, n)
@@ -148,6 +157,7 @@ class Workspace:
                 # Activations are computed in contiguous memory and copied next
                 # to the ones: writing every pass into a strided view is slower.
                 self.act_ones[step.group] = np.ones((replicas, batch, n + 1), dtype)
+                self.act_ones_view[step.group] = self.act_ones[step.group][..., :-1]
             self.delta[step.group] = np.empty(shape, dtype)
             self.extra[step.group] = np.empty(shape, dtype)
             self.back[step.group] = np.empty((replicas, n, batch), dtype)
@@ -187,12 +197,12 @@ def forward(plan, weights, inputs, ws=None):
             net += weights[step.bias][:, None, :] if ws is None else ws.bias_view(weights, step.bias)
         nets[g] = net
         acts[g] = step.activation.forward(net, out=None if ws is None else ws.act[g])
-        if g in plan.augmented:
+        if step.with_ones is not None:
             if ws is None:
-                acts[f"{g}+1"] = np.concatenate([acts[g], np.ones(acts[g].shape[:-1] + (1,), net.dtype)], -1)
+                acts[step.with_ones] = np.concatenate([acts[g], np.ones(acts[g].shape[:-1] + (1,), net.dtype)], -1)
             else:
-                np.copyto(ws.act_ones[g][..., :-1], acts[g])
-                acts[f"{g}+1"] = ws.act_ones[g]
+                np.copyto(ws.act_ones_view[g], acts[g])
+                acts[step.with_ones] = ws.act_ones[g]
     return nets, acts
 
 

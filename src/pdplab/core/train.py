@@ -19,6 +19,7 @@ from .network import STREAM_ORDER, replica_rng
 from .optim import make_optimizer, per_replica
 from .propagate import (
     Plan,
+    ones_name,
     Workspace,
     backward,
     error_values,
@@ -237,8 +238,10 @@ class _TrainingSet:
     def __init__(self, environment, network, plan, dtype, scale_by_frequency, order):
         self.plain_inputs, self.targets = environment.arrays(network, dtype)
         # Inputs read by fused projections are kept only with their column of ones.
-        self.augmented = plan.augmented & set(self.plain_inputs)
-        self.inputs = {g: a for g, a in plan.augment(self.plain_inputs).items() if g not in self.augmented}
+        self.augmented = [(g, ones_name(g)) for g in plan.augmented & set(self.plain_inputs)]
+        self.inputs = {
+            g: a for g, a in plan.augment(self.plain_inputs).items() if g not in plan.augmented
+        }
         self.order = order
         self.n = len(environment)
         freq = environment.frequency
@@ -272,8 +275,8 @@ class _TrainingSet:
         for s in range(0, self.n, size):
             e = s + size
             step_inputs = {g: a[:, s:e] for g, a in ins.items()}
-            for g in self.augmented:
-                step_inputs[g] = step_inputs[f"{g}+1"][..., :-1]
+            for g, with_ones in self.augmented:
+                step_inputs[g] = step_inputs[with_ones][..., :-1]
             yield (
                 step_inputs,
                 {g: a[:, s:e] for g, a in tgs.items()},
