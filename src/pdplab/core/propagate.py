@@ -131,6 +131,11 @@ class Plan:
         return out
 
 
+#: Workspace activations with at most this many rows (replicas × patterns)
+#: are written straight next to their column of ones.
+_FEW_ROWS = 4
+
+
 def ones_name(group):
     """The name of ``group``'s activations extended with a column of ones."""
     return f"{group}+1"
@@ -154,10 +159,14 @@ class Workspace:
             self.net[step.group] = np.empty(shape, dtype)
             self.act[step.group] = np.empty(shape, dtype)
             if step.group in plan.augmented:
-                # Activations are computed in contiguous memory and copied next
-                # to the ones: writing every pass into a strided view is slower.
                 self.act_ones[step.group] = np.ones((replicas, batch, n + 1), dtype)
-                self.act_ones_view[step.group] = self.act_ones[step.group][..., :-1]
+                view = self.act_ones[step.group][..., :-1]
+                if replicas * batch <= _FEW_ROWS:
+                    self.act[step.group] = view
+                else:
+                    # With many rows, activations are computed in contiguous memory
+                    # and copied next to the ones: passes over a strided view cost more.
+                    self.act_ones_view[step.group] = view
             self.delta[step.group] = np.empty(shape, dtype)
             self.extra[step.group] = np.empty(shape, dtype)
             self.back[step.group] = np.empty((replicas, n, batch), dtype)
@@ -201,7 +210,8 @@ def forward(plan, weights, inputs, ws=None):
             if ws is None:
                 acts[step.with_ones] = np.concatenate([acts[g], np.ones(acts[g].shape[:-1] + (1,), net.dtype)], -1)
             else:
-                np.copyto(ws.act_ones_view[g], acts[g])
+                if g in ws.act_ones_view:
+                    np.copyto(ws.act_ones_view[g], acts[g])
                 acts[step.with_ones] = ws.act_ones[g]
     return nets, acts
 

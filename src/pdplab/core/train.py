@@ -179,13 +179,12 @@ def train(
             ws = workspaces.get(b) or workspaces.setdefault(b, Workspace(fast, params, R, b, dtype))
             nets, acts = forward(fast, params, inputs, ws)
             grads_out = output_gradients(fast, nets, acts, targets, weights_s, ws)
-            d = backward(fast, feedback, nets, acts, grads_out, ws)
             if scaled:
-                # Multiplying each group's deltas by −η once makes every
-                # parameter gradient a ready-made steepest-descent step.
-                neg_lr = opt.neg_lr[0]
-                for g in d.values():
-                    g *= neg_lr
+                # Deltas are linear in the output deltas, so multiplying those
+                # by −η makes every gradient a ready-made steepest-descent step.
+                for g in grads_out.values():
+                    g *= opt.neg_lr[0]
+            d = backward(fast, feedback, nets, acts, grads_out, ws)
             grads = parameter_gradients(fast, acts, d, trainable_set, out=grad_buffers)
             opt.step([grads[k] for k in trainable], scaled=scaled)
         _check_finite(params, trainable, epoch, seeds)
