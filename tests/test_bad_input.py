@@ -115,6 +115,8 @@ def test_divergence_names_epoch_replica_and_seed():
         (dict(update="minibatch"), ["batch_size"]),
         (dict(order="probabilistic"), ["frequencies"]),
         (dict(schedule={0: {"lr": 1}}), ["schedule"]),
+        (dict(schedule={5: {"learning_rate": 1}}), ["schedule", "epoch 5", "'learning_rate'"]),
+        (dict(schedule={5: {"environment": "big.csv"}}), ["schedule", "epoch 5", "Environment"]),
     ],
 )
 def test_bad_training_settings(kwargs, words):

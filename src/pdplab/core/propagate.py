@@ -149,7 +149,7 @@ class Workspace:
     net inputs, activations and deltas into these.
     """
 
-    def __init__(self, plan, weights, replicas, batch, dtype):
+    def __init__(self, plan, replicas, batch, dtype):
         groups = plan.network.groups
         self.net, self.act, self.back, self.extra, self.delta, self.own = {}, {}, {}, {}, {}, {}
         self.act_ones, self.act_ones_view = {}, {}

@@ -136,7 +136,6 @@ def train(
     if criterion is not None:
         criterion = float(criterion)
     record = as_record(record, network)
-    schedule = _check_schedule(schedule, network)
 
     if weights is None:
         params = network.init_weights(seeds, dtype=dtype)
@@ -149,6 +148,7 @@ def train(
     trainable_set = set(trainable)
     opt = make_optimizer(optimizer, lr=lr, momentum=momentum, decay=decay, **(optimizer_options or {}))
     opt.bind([params[k] for k in trainable], R, lr_scales=lr_scales, decays=decays)
+    schedule = _check_schedule(schedule, opt, network)
     feedback = feedback_matrices(network, params, rule, seeds)
     order_rngs = [replica_rng(s, STREAM_ORDER) for s in seeds]
     grad_buffers = {k: np.empty_like(params[k]) for k in trainable}
@@ -176,7 +176,7 @@ def train(
         B = {"pattern": 1, "minibatch": batch_size, "batch": len(trainset)}[update]
         for inputs, targets, weights_s in trainset.batches(B, R, order_rngs):
             b = next(iter(targets.values())).shape[1]
-            ws = workspaces.get(b) or workspaces.setdefault(b, Workspace(fast, params, R, b, dtype))
+            ws = workspaces.get(b) or workspaces.setdefault(b, Workspace(fast, R, b, dtype))
             nets, acts = forward(fast, params, inputs, ws)
             grads_out = output_gradients(fast, nets, acts, targets, weights_s, ws)
             if scaled:
@@ -414,17 +414,30 @@ def _dtype(dtype):
     return dt
 
 
-def _check_schedule(schedule, network):
-    if not schedule:
-        return {}
+def _check_schedule(schedule, opt, network):
+    """Validate every scheduled change before training starts."""
+    from ..environment import Environment
+
     out = {}
-    for epoch, changes in dict(schedule).items():
+    for epoch, changes in dict(schedule or {}).items():
         try:
             e = int(epoch)
         except (TypeError, ValueError):
             raise NetworkError(f"schedule: epoch {epoch!r} is not an integer") from None
         if e < 1 or not isinstance(changes, dict):
             raise NetworkError(f"schedule: entry {epoch!r} must map an epoch ≥ 1 to settings")
+        for key, value in changes.items():
+            if key == "environment":
+                if not isinstance(value, Environment):
+                    raise NetworkError(f"schedule: epoch {e}: environment must be an Environment")
+                value.arrays(network)  # fails now, not mid-run, if it does not fit
+            elif key not in opt.defaults:
+                raise NetworkError(
+                    f"schedule: epoch {e}: optimizer {opt.name!r} has no setting {key!r}; "
+                    f"it takes {', '.join(opt.defaults)} (or environment)"
+                )
+            else:
+                per_replica(value, opt.replicas, f"schedule: epoch {e}: {key}")
         out[e] = changes
     return out
 
