@@ -159,7 +159,7 @@ def train(
     check_names(record, test)
     test_in, test_tg = test.arrays(network, dtype)
     trainset = _TrainingSet(environment, network, fast, dtype, scale_by_frequency, order)
-    record_epochs = record.epochs_for(epochs)
+    record_epochs = set(record.epochs_for(epochs).tolist())
     recorder = _Recorder(plan, network, record, seeds, len(record_epochs), len(test), dtype)
     stopped_at = np.full(R, np.nan)
     done = np.zeros(R, dtype=bool)
