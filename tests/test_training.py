@@ -129,9 +129,24 @@ def test_frequency_zero_items_do_not_count():
     scaled = pl.train(net, env, epochs=5, lr=0.3, update="batch", scale_by_frequency=True, seed=2)
     subset = pl.train(net, rest, epochs=5, lr=0.3, update="batch", seed=2, test=env)
     np.testing.assert_allclose(scaled["error"], subset["error"], rtol=1e-12)
-    sampled = pl.train(net, env, epochs=30, lr=0.3, order="probabilistic", seed=2, record=["out"])
-    never = sampled["out"].sel(item="x2").isel(replica=0)
-    assert np.all(np.isfinite(never))
+
+
+def test_probabilistic_order_samples_by_frequency():
+    from pdplab.core.network import STREAM_ORDER, replica_rng
+    from pdplab.core.propagate import Plan
+    from pdplab.core.train import _TrainingSet
+
+    net = two_input_network()
+    env = random_environment(net, n=4, seed=1)
+    env.frequency = np.array([1.0, 2.0, 0.0, 5.0])
+    trainset = _TrainingSet(env, net, Plan(net), np.float64, False, "probabilistic")
+    rngs = [replica_rng(s, STREAM_ORDER) for s in (1, 2)]
+    counts = np.zeros(4)
+    for _ in range(2000):
+        counts += np.bincount(trainset._epoch_order(rngs).ravel(), minlength=4)
+    share = counts / counts.sum()
+    assert share[2] == 0
+    np.testing.assert_allclose(share, [1 / 8, 2 / 8, 0, 5 / 8], atol=0.01)
 
 
 def test_frozen_projection_and_fixed_bias_keep_their_values():

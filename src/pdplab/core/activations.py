@@ -31,8 +31,6 @@ class Activation:
     """
 
     name = ""
-    #: The range of outputs.
-    output_range = (-np.inf, np.inf)
 
     def forward(self, net, out=None):
         """``f(net)``."""
@@ -53,7 +51,6 @@ class Logistic(Activation):
     """``f(x) = 1 / (1 + exp(−x))``; ``f′ = f (1 − f)``."""
 
     name = "logistic"
-    output_range = (0.0, 1.0)
 
     def forward(self, net, out=None):
         if net.size < _LARGE:
@@ -77,7 +74,6 @@ class Tanh(Activation):
     """``f(x) = tanh(x)``; ``f′ = 1 − f²``."""
 
     name = "tanh"
-    output_range = (-1.0, 1.0)
 
     def forward(self, net, out=None):
         return np.tanh(net, out=out)
@@ -111,7 +107,6 @@ class ReLU(Activation):
     """``f(x) = max(0, x)``; ``f′ = 1`` where ``x > 0``, else 0."""
 
     name = "relu"
-    output_range = (0.0, np.inf)
 
     def forward(self, net, out=None):
         return np.maximum(net, 0.0, out=out)
@@ -127,7 +122,6 @@ class Softmax(Activation):
     """
 
     name = "softmax"
-    output_range = (0.0, 1.0)
 
     def forward(self, net, out=None):
         out = np.subtract(net, net.max(axis=-1, keepdims=True), out=out)

@@ -10,6 +10,7 @@ Rogers, T. T., & McClelland, J. L. (2004). *Semantic Cognition*. MIT Press.
 
 from __future__ import annotations
 
+import io
 from importlib import resources
 
 import numpy as np
@@ -21,12 +22,10 @@ __all__ = ["rumelhart_todd_1993", "read_table"]
 
 
 def read_table(name):
-    """A shipped table: its attribute order (from the header) and its rows."""
+    """A shipped table: its attribute order (the last comment line) and its rows."""
     text = resources.files(__package__).joinpath("data", name).read_text()
     header = [line[2:] for line in text.splitlines() if line.startswith("# ")]
-    attributes = header[-1].split("|")
-    rows = pd.read_csv(resources.files(__package__).joinpath("data", name), comment="#")
-    return attributes, rows
+    return header[-1].split("|"), pd.read_csv(io.StringIO(text), comment="#")
 
 
 def rumelhart_todd_1993():
