@@ -32,16 +32,19 @@ def test_autoencoder_learns_a_code():
     assert (out.argmax(axis=-1) == np.arange(8)).all()
 
 
-def test_semantic_network_error_falls():
-    env = rumelhart_todd_1993()
-    net = pl.Network(
+def semantic_network():
+    return pl.Network(
         [pl.Group("item", 8), pl.Group("relation", 4), pl.Group("representation", 8),
          pl.Group("hidden", 15), pl.Group("attribute", 36, error="sse")],
         [("item", "representation"), ("representation", "hidden"), ("relation", "hidden"),
          ("hidden", "attribute")],
         init_range=0.9,
     )
-    ds = pl.train(net, env, epochs=300, lr=0.1, replicas=2, record={"every": 100})
+
+
+def test_semantic_network_error_falls():
+    env = rumelhart_todd_1993()
+    ds = pl.train(semantic_network(), env, epochs=300, lr=0.1, replicas=2, record={"every": 100})
     total = ds["error"].sum("item")
     assert (total.isel(epoch=-1) < 0.25 * total.isel(epoch=0)).all()
 
@@ -70,6 +73,16 @@ def test_a_replica_is_the_same_alone_or_among_others(settings):
         np.testing.assert_array_equal(a, among[name].isel(replica=2).values, err_msg=name)
         np.testing.assert_array_equal(a, again[name].isel(replica=0).values, err_msg=name)
     assert not np.array_equal(among["error"].isel(replica=0), among["error"].isel(replica=1))
+
+
+@pytest.mark.parametrize("update", ["pattern", "batch"])
+def test_a_replica_is_the_same_alone_or_among_a_hundred(update):
+    env = rumelhart_todd_1993()
+    net = semantic_network()
+    alone = pl.train(net, env, epochs=10, seed=[57], update=update, record={"every": 5})
+    among = pl.train(net, env, epochs=10, seed=list(range(100)), update=update, record={"every": 5})
+    for name in alone.data_vars:
+        np.testing.assert_array_equal(alone[name].isel(replica=0), among[name].isel(replica=57), err_msg=name)
 
 
 def test_per_replica_learning_rates_match_separate_runs():

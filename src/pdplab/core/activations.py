@@ -18,7 +18,7 @@ from scipy.special import expit
 
 __all__ = ["Activation", "ACTIVATIONS", "get_activation"]
 
-#: Arrays at least this large take the vectorized logistic path.
+#: Arrays with at least this many values per replica take the vectorized logistic path.
 _LARGE = 512
 
 
@@ -53,7 +53,10 @@ class Logistic(Activation):
     name = "logistic"
 
     def forward(self, net, out=None):
-        if net.size < _LARGE:
+        # The two ways may differ in the last bit, so the choice depends on
+        # the size of one replica's array: a replica must compute the same
+        # numbers alone or among others.
+        if net.size // net.shape[0] < _LARGE:
             return expit(net, out=out)
         # Four vectorized passes beat scipy's expit on large arrays; exp may
         # overflow to inf for very negative net inputs, which gives exactly 0.

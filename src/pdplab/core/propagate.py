@@ -299,7 +299,8 @@ def parameter_gradients(plan, acts, d, keys=None, out=None):
                 a = acts[src].transpose(0, 2, 1)
                 buf = None if out is None else out[key]
                 if g.shape[1] == 1 and g.shape[0] * a.shape[1] * g.shape[2] < 4096:
-                    # One small pattern: an outer product, cheapest as a broadcast product.
+                    # One small pattern: an outer product, cheapest as a broadcast
+                    # product.  Both ways give exactly aᵢ·gⱼ, whatever the replicas.
                     grads[key] = np.multiply(a, g, out=buf)
                 elif g.shape[1] == 1:
                     grads[key] = np.einsum("rik,rkj->rij", a, g, out=buf)
