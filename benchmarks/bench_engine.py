@@ -166,7 +166,8 @@ def main(argv=None):
     E2 = max(E // 2, 20)
     for dtype in ("float64", "float32"):
         ours, theirs = best_of_each([pdplab_reading(E2, dtype), torch_reading(E2, dtype) if torch else None], rep)
-        rows.append((f"reading-sized, batch, {dtype} (ms/epoch)", ours / E2 * 1e3, theirs / E2 * 1e3 if torch else None))
+        theirs = theirs / E2 * 1e3 if torch else None
+        rows.append((f"reading-sized, batch, {dtype} (ms/epoch)", ours / E2 * 1e3, theirs))
 
     print(f"{'case':<46}{'pdplab':>10}{'PyTorch':>10}{'speed-up':>10}")
     for name, ours, theirs in rows:

@@ -29,7 +29,8 @@ def test_rumelhart_todd_environment_shape():
 @pytest.mark.skipif(not REFERENCE.exists(), reason="shared reference data not present")
 def test_rumelhart_todd_matches_reference():
     ref = pd.read_csv(REFERENCE / "rumelhart_todd_1993.csv")
-    order = [line.strip() for line in (REFERENCE / "rumelhart_todd_1993_attributes.txt").read_text().splitlines() if line.strip()]
+    lines = (REFERENCE / "rumelhart_todd_1993_attributes.txt").read_text().splitlines()
+    order = [line.strip() for line in lines if line.strip()]
     env = rumelhart_todd_1993()
     assert env.units["attribute"] == order
     facts = set(map(tuple, ref[["item", "relation", "attribute"]].to_numpy()))

@@ -28,10 +28,11 @@ from typing import Sequence
 import numpy as np
 import xarray as xr
 
-from ..exceptions import NetworkError
+from ..exceptions import DivergenceError, NetworkError
 from .network import RESERVED_NAMES, network_to_dict
+from .propagate import backward, error_values, forward, output_gradients
 
-__all__ = ["Record", "as_record", "provenance", "weights_to_dataset", "weights_from_dataset"]
+__all__ = ["Record", "Recorder", "as_record", "provenance", "weights_to_dataset", "weights_from_dataset"]
 
 
 @dataclass
@@ -198,3 +199,63 @@ def item_coords(environment):
 
 def network_attr(network):
     return json.dumps(network_to_dict(network))
+
+
+class Recorder:
+    """Collects the error and chosen activations on the test items."""
+
+    def __init__(self, plan, network, record, seeds, n_epochs, n_items, dtype):
+        self.plan, self.network, self.record, self.seeds = plan, network, record, seeds
+        replicas = len(seeds)
+        self.epochs = []
+        self.error = np.empty((replicas, n_epochs, n_items), dtype=dtype)
+        self.arrays = {}
+        for g in record.groups:
+            size = network.groups[g].size
+            names = [g]
+            if record.net_input and g not in network.inputs:
+                names.append(f"{g}:net")
+            if record.delta and g not in network.inputs:
+                names.append(f"{g}:delta")
+            for name in names:
+                self.arrays[name] = (g, np.empty((replicas, n_epochs, n_items, size), dtype=dtype))
+
+    def take(self, epoch, params, feedback, inputs, targets):
+        i = len(self.epochs)
+        if i == self.error.shape[1]:
+            self._grow()
+        nets, acts = forward(self.plan, params, inputs)
+        err = error_values(self.plan, acts, targets)
+        self.error[:, i] = err
+        if not np.isfinite(err).all():
+            bad = np.flatnonzero(~np.isfinite(err).all(axis=1))
+            raise DivergenceError(
+                f"training diverged at epoch {epoch}: the error of replica {bad[0]} "
+                f"(seed {self.seeds[bad[0]]}) is not finite",
+                epoch=epoch, replicas=bad, seeds=[self.seeds[r] for r in bad],
+            )
+        deltas = None
+        if self.record.delta:
+            deltas = backward(self.plan, feedback, nets, acts, output_gradients(self.plan, nets, acts, targets))
+        for name, (g, arr) in self.arrays.items():
+            if name.endswith(":net"):
+                arr[:, i] = nets[g]
+            elif name.endswith(":delta"):
+                arr[:, i] = -deltas[g]
+            else:
+                arr[:, i] = acts[g]
+        self.epochs.append(epoch)
+
+    def _grow(self):
+        self.error = np.concatenate([self.error, self.error[:, -1:]], axis=1)
+        for name, (g, arr) in self.arrays.items():
+            self.arrays[name] = (g, np.concatenate([arr, arr[:, -1:]], axis=1))
+
+    def dataset(self, test):
+        n = len(self.epochs)
+        data = {"error": (("replica", "epoch", "item"), self.error[:, :n])}
+        for name, (g, arr) in self.arrays.items():
+            data[name] = (("replica", "epoch", "item", f"{g}_unit"), arr[:, :n])
+        coords = {"epoch": np.array(self.epochs), **item_coords(test)}
+        coords.update(unit_coords(self.network, self.record.groups, test))
+        return xr.Dataset(data, coords=coords)

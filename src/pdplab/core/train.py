@@ -22,12 +22,11 @@ from .propagate import (
     ones_name,
     Workspace,
     backward,
-    error_values,
     forward,
     output_gradients,
     parameter_gradients,
 )
-from .record import as_record, check_names, item_coords, network_attr, provenance, unit_coords, weights_to_dataset
+from .record import Recorder, as_record, check_names, network_attr, provenance, weights_to_dataset
 from .rules import feedback_matrices
 
 __all__ = ["train", "UPDATES", "ORDERS"]
@@ -160,7 +159,7 @@ def train(
     test_in, test_tg = test.arrays(network, dtype)
     trainset = _TrainingSet(environment, network, fast, dtype, scale_by_frequency, order)
     record_epochs = set(record.epochs_for(epochs).tolist())
-    recorder = _Recorder(plan, network, record, seeds, len(record_epochs), len(test), dtype)
+    recorder = Recorder(plan, network, record, seeds, len(record_epochs), len(test), dtype)
     stopped_at = np.full(R, np.nan)
     done = np.zeros(R, dtype=bool)
 
@@ -291,66 +290,6 @@ class _TrainingSet:
             this = (diff < criterion).reshape(diff.shape[0], -1).all(axis=1)
             ok = this if ok is None else ok & this
         return ok
-
-
-class _Recorder:
-    """Collects the error and chosen activations on the test items."""
-
-    def __init__(self, plan, network, record, seeds, n_epochs, n_items, dtype):
-        self.plan, self.network, self.record, self.seeds = plan, network, record, seeds
-        replicas = len(seeds)
-        self.epochs = []
-        self.error = np.empty((replicas, n_epochs, n_items), dtype=dtype)
-        self.arrays = {}
-        for g in record.groups:
-            size = network.groups[g].size
-            names = [g]
-            if record.net_input and g not in network.inputs:
-                names.append(f"{g}:net")
-            if record.delta and g not in network.inputs:
-                names.append(f"{g}:delta")
-            for name in names:
-                self.arrays[name] = (g, np.empty((replicas, n_epochs, n_items, size), dtype=dtype))
-
-    def take(self, epoch, params, feedback, inputs, targets):
-        i = len(self.epochs)
-        if i == self.error.shape[1]:
-            self._grow()
-        nets, acts = forward(self.plan, params, inputs)
-        err = error_values(self.plan, acts, targets)
-        self.error[:, i] = err
-        if not np.isfinite(err).all():
-            bad = np.flatnonzero(~np.isfinite(err).all(axis=1))
-            raise DivergenceError(
-                f"training diverged at epoch {epoch}: the error of replica {bad[0]} "
-                f"(seed {self.seeds[bad[0]]}) is not finite",
-                epoch=epoch, replicas=bad, seeds=[self.seeds[r] for r in bad],
-            )
-        deltas = None
-        if self.record.delta:
-            deltas = backward(self.plan, feedback, nets, acts, output_gradients(self.plan, nets, acts, targets))
-        for name, (g, arr) in self.arrays.items():
-            if name.endswith(":net"):
-                arr[:, i] = nets[g]
-            elif name.endswith(":delta"):
-                arr[:, i] = -deltas[g]
-            else:
-                arr[:, i] = acts[g]
-        self.epochs.append(epoch)
-
-    def _grow(self):
-        self.error = np.concatenate([self.error, self.error[:, -1:]], axis=1)
-        for name, (g, arr) in self.arrays.items():
-            self.arrays[name] = (g, np.concatenate([arr, arr[:, -1:]], axis=1))
-
-    def dataset(self, test):
-        n = len(self.epochs)
-        data = {"error": (("replica", "epoch", "item"), self.error[:, :n])}
-        for name, (g, arr) in self.arrays.items():
-            data[name] = (("replica", "epoch", "item", f"{g}_unit"), arr[:, :n])
-        coords = {"epoch": np.array(self.epochs), **item_coords(test)}
-        coords.update(unit_coords(self.network, self.record.groups, test))
-        return xr.Dataset(data, coords=coords)
 
 
 def _trainable(network, plan, params):
