@@ -1,5 +1,12 @@
 """The ``pdplab`` command.
 
+    pdplab run SPEC [--set k=v …] [--replicas R] [--seed S] --out FILE.nc
+    pdplab sweep SPEC --grid k=v1,v2 [--grid …] [--seeds N] --out STORE.zarr [--scheduler ADDRESS] [--workers N]
+    pdplab reproduce --list
+    pdplab reproduce NAME --out DIR
+    pdplab report FILE [--out DIR]
+    pdplab info FILE
+
 Exit codes: 0 done, 2 a user error (reported in one line), 1 an internal failure.
 """
 
@@ -8,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from . import __version__
 from .exceptions import PdplabError
@@ -15,12 +23,62 @@ from .exceptions import PdplabError
 __all__ = ["main"]
 
 
-def info(path):
-    """Print a results or weights file's dimensions, variables and provenance."""
-    from .core.files import load
+def cmd_run(args):
+    from .core.files import save
+    from .spec import load_spec
 
-    ds = load(path)
-    print(f"{path}")
+    exp = load_spec(args.spec, args.set)
+    out = Path(args.out)
+    if not out.parent.exists():
+        raise PdplabError(f"--out {out}: folder {out.parent} does not exist")
+    ds = exp.run(replicas=args.replicas, seed=args.seed, progress=not args.quiet)
+    save(ds, out)
+    _say(args, f"wrote {out}: {ds.sizes['replica']} replicas, epochs 0–{int(ds['epoch'].values[-1])}")
+
+
+def cmd_sweep(args):
+    from .sweep import open_sweep, parse_grid, run_sweep
+
+    grid = parse_grid(args.grid)
+    ran = run_sweep(args.spec, grid, args.seeds, args.out, overrides=args.set, scheduler=args.scheduler,
+                    workers=args.workers, progress=not args.quiet)
+    ds = open_sweep(args.out)
+    _say(args, f"{args.out}: ran {len(ran)} task(s) now; the store holds {ds.sizes['replica']} replicas")
+
+
+def cmd_reproduce(args):
+    from .reproduce import reproduce, reproductions
+
+    if args.list:
+        for name, module in reproductions().items():
+            print(f"{name:<28} {module.TITLE}")
+        return
+    if not args.name or not args.out:
+        raise PdplabError("reproduce: give NAME and --out DIR, or --list")
+    table = reproduce(args.name, args.out, replicas=args.replicas, progress=not args.quiet,
+                      log=(lambda *a: None) if args.quiet else print)
+    with_mark = table.assign(holds=table["holds"].map({True: "yes", False: "no"}))
+    print(with_mark.to_string(index=False))
+    _say(args, f"report: {Path(args.out) / 'report.md'}")
+
+
+def cmd_report(args):
+    from .plots import learning_curves, save_figure
+
+    ds = _open(args.file)
+    out = Path(args.out) if args.out else Path(args.file).with_suffix("").with_name(Path(args.file).stem + "_figures")
+    out.mkdir(parents=True, exist_ok=True)
+    written = [save_figure(learning_curves(ds), out / "learning_curve.png")]
+    for col in ds["error"].coords:
+        if col not in ("item", "replica", "epoch") and ds[col].dims == ("item",) and ds[col].dtype == object:
+            if 1 < len(set(ds[col].values)) <= 12:
+                written.append(save_figure(learning_curves(ds, by=col), out / f"learning_curve_by_{col}.png"))
+    _say(args, "wrote " + ", ".join(str(p) for p in written))
+
+
+def cmd_info(args):
+    ds = _open(args.file)
+    print(args.file)
     print("dimensions: " + ", ".join(f"{d}={n}" for d, n in ds.sizes.items()))
     print("variables:")
     for name, var in ds.data_vars.items():
@@ -28,28 +86,78 @@ def info(path):
     print("provenance:")
     for key, value in ds.attrs.items():
         if key in ("network", "training"):
-            value = json.dumps(json.loads(value), indent=None)
-        text = str(value)
+            value = json.dumps(json.loads(value))
+        text = " ".join(str(value).split())
         print(f"  {key}: {text if len(text) <= 200 else text[:197] + '...'}")
+
+
+def _open(path):
+    from .core.files import load
+    from .sweep import open_sweep
+
+    return open_sweep(path) if Path(path).is_dir() else load(path)
+
+
+def _say(args, text):
+    if not args.quiet:
+        print(text)
 
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="pdplab", description="Connectionist models trained with backpropagation.")
     parser.add_argument("--version", action="version", version=f"pdplab {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    p_info = sub.add_parser("info", help="describe a results or weights file")
-    p_info.add_argument("file")
+
+    def common(p):
+        p.add_argument("--quiet", action="store_true", help="no progress bars or messages")
+        return p
+
+    p = common(sub.add_parser("run", help="train a model spec"))
+    p.add_argument("spec")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a spec key")
+    p.add_argument("--replicas", type=int)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--out", required=True, help="results file (.nc)")
+    p.set_defaults(func=cmd_run)
+
+    p = common(sub.add_parser("sweep", help="train a grid of settings × seeds"))
+    p.add_argument("spec")
+    p.add_argument("--grid", action="append", required=True, metavar="KEY=V1,V2,…")
+    p.add_argument("--seeds", type=int, default=1, help="seeds per cell (from the spec's seed on)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--out", required=True, help="Zarr store (a folder)")
+    p.add_argument("--scheduler", help="address of an existing dask scheduler")
+    p.add_argument("--workers", type=int, help="local workers (default: one per core)")
+    p.set_defaults(func=cmd_sweep)
+
+    p = common(sub.add_parser("reproduce", help="reproduce a published simulation"))
+    p.add_argument("name", nargs="?")
+    p.add_argument("--list", action="store_true")
+    p.add_argument("--out")
+    p.add_argument("--replicas", type=int)
+    p.set_defaults(func=cmd_reproduce)
+
+    p = common(sub.add_parser("report", help="figures for a results file or sweep store"))
+    p.add_argument("file")
+    p.add_argument("--out", help="folder for the figures")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("info", help="describe a results file or sweep store")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_info, quiet=False)
     return parser
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "info":
-            info(args.file)
+        args.func(args)
     except PdplabError as exc:
         print(f"pdplab: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("pdplab: interrupted; finished work is kept", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # output piped into e.g. `head`
         sys.stderr.close()
     return 0

@@ -103,7 +103,8 @@ def train(
         Number of networks trained together.
     seed : int or sequence of int
         Replica ``r`` uses seed ``seed + r``; a sequence gives each replica's
-        seed (and sets ``replicas``).
+        seed (and sets ``replicas``).  Replicas may share a seed, e.g. to
+        start several learning rates from the same weights.
     weights : dict or xarray.Dataset, optional
         Start from these parameters instead of random ones.
     dtype : {"float64", "float32"}
@@ -335,8 +336,6 @@ def _seeds(seed, replicas):
     seeds = [int(s) for s in seed]
     if not seeds:
         raise NetworkError("seed: an empty list of seeds")
-    if len(set(seeds)) < len(seeds):
-        raise NetworkError("seed: the same seed appears twice")
     return seeds
 
 

@@ -1,0 +1,395 @@
+"""Model specs: a TOML file that says what network to build, what to train it
+on, how, and what to record.
+
+    name = "xor"
+
+    [network]
+    init_range = 1.0
+    groups = [
+        { name = "input", size = 2 },
+        { name = "hidden", size = 3 },
+        { name = "output", size = 1, error = "sse" },
+    ]
+    projections = [
+        { source = "input", target = "hidden" },
+        { source = "hidden", target = "output" },
+    ]
+
+    [environment]
+    file = "xor.csv"            # a pattern table (see pdplab.stimuli.tables), or
+    # stimuli = "rumelhart_todd_1993"   a shipped stimulus set
+
+    [training]                  # the arguments of pdplab.train
+    epochs = 2000
+    optimizer = "momentum"
+    lr = 0.5
+    update = "batch"
+    replicas = 10
+    seed = 1
+
+    [recording]                 # the fields of pdplab.Record
+    groups = ["hidden"]
+    every = 10
+
+Every key is checked: a mistake is reported in one line naming the file, the
+key path and what was expected (:class:`SpecError`).  Any key can be
+overridden with ``"training.lr=0.05"``-style assignments; inside the lists of
+groups and projections, an element is named by its group name or by
+``source->target`` (``network.groups.hidden.size=20``).
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomli_w
+
+from .core.network import Group, Network, Projection
+from .core.record import Record, as_record, check_names
+from .exceptions import DataError, NetworkError, PdplabError
+
+__all__ = ["SpecError", "Experiment", "load_spec", "parse_assignment", "apply_overrides"]
+
+
+class SpecError(PdplabError, ValueError):
+    """A model spec is malformed; the message names the file and key."""
+
+
+NUMBER = "number"
+NUMBERS = "number or list of numbers"
+STIMULI_REF = {"stimuli": str, "file": str, "frequency": str}
+
+SCHEMA = {
+    "name": str,
+    "description": str,
+    "reproduction": str,
+    "network": {
+        "name": str,
+        "init_range": NUMBER,
+        "groups": [
+            {
+                "name": str, "size": int, "activation": str, "bias": (bool, NUMBER),
+                "learn_bias": bool, "error": str, "target_radius": NUMBER,
+                "zero_error_radius": NUMBER, "units": [str],
+            }
+        ],
+        "projections": [
+            {
+                "source": str, "target": str, "init_range": NUMBER, "init": str,
+                "frozen": bool, "lr_scale": NUMBER,
+            }
+        ],
+    },
+    "environment": {**STIMULI_REF, "test": STIMULI_REF},
+    "training": {
+        "epochs": int, "optimizer": str, "lr": NUMBERS, "momentum": NUMBERS, "decay": NUMBERS,
+        "optimizer_options": {str: NUMBER}, "update": str, "batch_size": int, "order": str,
+        "scale_by_frequency": bool, "rule": str, "criterion": NUMBER,
+        "schedule": {str: {str: (NUMBER, STIMULI_REF)}}, "dtype": str, "replicas": int, "seed": int,
+    },
+    "recording": {"groups": [str], "every": int, "epochs": [int], "net_input": bool, "delta": bool},
+}
+REQUIRED = [("network", "groups"), ("network", "projections"), ("environment",), ("training", "epochs")]
+#: Training settings that may differ between replicas of one vectorized run.
+PER_REPLICA = ("lr", "momentum", "decay")
+
+
+@dataclass
+class Experiment:
+    """A loaded spec: the objects :func:`pdplab.train` needs.
+
+    ``pl.train(exp.network, exp.environment, **exp.training, replicas=..., seed=...)``
+    or simply ``exp.run()``.
+    """
+
+    name: str
+    path: Path
+    spec: dict
+    network: Network
+    environment: object
+    test: object
+    training: dict
+    record: Record
+    replicas: int = 1
+    seed: int = 0
+    reproduction: str | None = None
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def text(self):
+        """The resolved spec as TOML."""
+        return tomli_w.dumps(self.spec)
+
+    def run(self, replicas=None, seed=None, progress=False):
+        """Train as the spec says; the resolved spec is stored in the results."""
+        from .core.train import train
+
+        ds = train(
+            self.network, self.environment, **self.training, test=self.test, record=self.record,
+            replicas=self.replicas if replicas is None else replicas,
+            seed=self.seed if seed is None else seed, progress=progress,
+        )
+        ds.attrs["spec"] = self.text
+        ds.attrs["spec_file"] = str(self.path)
+        return ds
+
+
+def load_spec(path, overrides=()):
+    """Read, override and check a model spec.
+
+    Parameters
+    ----------
+    path : str or Path
+    overrides : sequence of str or dict
+        ``"key.path=value"`` assignments (values in TOML syntax; bare words
+        are strings), or a mapping from key path to value.
+
+    Returns
+    -------
+    Experiment
+
+    Raises
+    ------
+    SpecError
+        With a one-line message: ``<file>: <key path>: <what was expected>``.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise SpecError(f"{path}: no such file")
+    try:
+        spec = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"{path}: not valid TOML ({exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{path}: cannot be read ({exc})") from None
+    spec = apply_overrides(spec, overrides, path)
+    _check(spec, SCHEMA, path, ())
+    for keys in REQUIRED:
+        node = spec
+        for i, k in enumerate(keys):
+            if not isinstance(node, dict) or k not in node:
+                raise SpecError(f"{path}: {'.'.join(keys[: i + 1])}: missing")
+            node = node[k]
+    return _build(spec, path)
+
+
+def parse_assignment(text):
+    """``"training.lr=0.05"`` → ``("training.lr", 0.05)``; values are TOML,
+    bare words strings."""
+    key, sep, value = text.partition("=")
+    key, value = key.strip(), value.strip()
+    if not sep or not key:
+        raise SpecError(f"--set {text!r}: expected key.path=value")
+    try:
+        return key, tomllib.loads(f"v = {value}")["v"]
+    except tomllib.TOMLDecodeError:
+        return key, value
+
+
+def apply_overrides(spec, overrides, path="spec"):
+    """A copy of ``spec`` with each override applied."""
+    spec = copy.deepcopy(spec)
+    items = overrides.items() if isinstance(overrides, dict) else (parse_assignment(o) for o in overrides)
+    for key, value in items:
+        node, parts = spec, key.split(".")
+        for i, part in enumerate(parts[:-1]):
+            where = ".".join(parts[: i + 1])
+            if isinstance(node, list):
+                node = _element(node, part, path, where)
+            elif isinstance(node, dict):
+                node = node.setdefault(part, {})
+            else:
+                raise SpecError(f"{path}: {where}: is a value, not a table")
+        last = parts[-1]
+        if isinstance(node, list):
+            raise SpecError(f"{path}: {key}: name an element of the list, then its key")
+        if not isinstance(node, dict):
+            raise SpecError(f"{path}: {key}: is inside a value, not a table")
+        node[last] = value
+    return spec
+
+
+def _element(items, name, path, where):
+    for item in items:
+        if isinstance(item, dict) and name in (
+            item.get("name"), f"{item.get('source')}->{item.get('target')}"
+        ):
+            return item
+    raise SpecError(f"{path}: {where}: no element named {name!r}")
+
+
+def _type_name(expected):
+    if isinstance(expected, tuple):
+        return " or ".join(_type_name(e) for e in expected)
+    if isinstance(expected, dict):
+        return "a table"
+    if isinstance(expected, list):
+        return "a list"
+    if isinstance(expected, str):
+        return "a " + expected
+    return {str: "a string", int: "an integer", bool: "true or false"}[expected]
+
+
+def _matches(value, expected):
+    if isinstance(expected, tuple):
+        return any(_matches(value, e) for e in expected)
+    if expected == NUMBER:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if expected == NUMBERS:
+        return _matches(value, NUMBER) or (
+            isinstance(value, list) and bool(value) and all(_matches(v, NUMBER) for v in value)
+        )
+    if isinstance(expected, dict):
+        return isinstance(value, dict)
+    if isinstance(expected, list):
+        return isinstance(value, list)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+def _check(value, schema, path, keys):
+    where = ".".join(keys) or "top level"
+    if not _matches(value, schema):
+        raise SpecError(f"{path}: {where}: expected {_type_name(schema)}, got {value!r:.60}")
+    if isinstance(schema, tuple):
+        schema = next(s for s in schema if _matches(value, s))
+    if isinstance(schema, list):
+        for i, item in enumerate(value):
+            label = item.get("name") if isinstance(item, dict) and "name" in item else str(i)
+            _check(item, schema[0], path, keys + (label,))
+    elif isinstance(schema, dict):
+        if len(schema) == 1 and str in schema:  # a table of free keys
+            for k, v in value.items():
+                _check(v, schema[str], path, keys + (k,))
+            return
+        for k, v in value.items():
+            if k not in schema:
+                close = difflib.get_close_matches(k, list(schema), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(schema)}"
+                raise SpecError(f"{path}: {'.'.join(keys + (k,))}: unknown key{hint}")
+            _check(v, schema[k], path, keys + (k,))
+
+
+def _build(spec, path):
+    section = "network"
+    try:
+        net_spec = spec["network"]
+        network = Network(
+            [Group(**{k: (tuple(v) if k == "units" else v) for k, v in g.items()}) for g in net_spec["groups"]],
+            [Projection(**p) for p in net_spec["projections"]],
+            init_range=net_spec.get("init_range", 1.0),
+            name=net_spec.get("name", spec.get("name", path.stem)),
+        )
+        section = "environment"
+        env_spec = spec["environment"]
+        environment = _environment(env_spec, network, path, "environment")
+        test = _environment(env_spec["test"], network, path, "environment.test") if "test" in env_spec else None
+        for env in (environment, test):
+            if env is not None:
+                env.arrays(network)
+        section = "training"
+        training = {k: v for k, v in spec.get("training", {}).items() if k not in ("replicas", "seed")}
+        if "schedule" in training:
+            training["schedule"] = {
+                int(epoch): {
+                    k: (_environment(v, network, path, f"training.schedule.{epoch}.{k}") if isinstance(v, dict) else v)
+                    for k, v in changes.items()
+                }
+                for epoch, changes in _schedule_epochs(training["schedule"], path).items()
+            }
+        section = "recording"
+        record = as_record(Record(**spec.get("recording", {})), network)
+        check_names(record, test or environment)
+    except SpecError:
+        raise
+    except TypeError as exc:  # a required field of a group or projection is missing
+        raise SpecError(f"{path}: {section}: {exc}") from None
+    except (NetworkError, DataError) as exc:
+        raise SpecError(f"{path}: {section}: {exc}") from None
+    _check_training(training, network, environment, path)
+    return Experiment(
+        name=spec.get("name", path.stem),
+        path=path,
+        spec=spec,
+        network=network,
+        environment=environment,
+        test=test,
+        training=training,
+        record=record,
+        replicas=spec.get("training", {}).get("replicas", 1),
+        seed=spec.get("training", {}).get("seed", 0),
+        reproduction=spec.get("reproduction"),
+    )
+
+
+def _schedule_epochs(schedule, path):
+    out = {}
+    for epoch, changes in schedule.items():
+        try:
+            out[int(epoch)] = changes
+        except ValueError:
+            raise SpecError(f"{path}: training.schedule.{epoch}: the key must be an epoch number") from None
+    return out
+
+
+def _environment(ref, network, path, where):
+    from .stimuli import STIMULI, read_patterns
+
+    if ("stimuli" in ref) == ("file" in ref):
+        raise SpecError(f"{path}: {where}: give exactly one of 'stimuli' (a shipped set) or 'file' (a CSV table)")
+    if "stimuli" in ref:
+        if ref["stimuli"] not in STIMULI:
+            raise SpecError(
+                f"{path}: {where}.stimuli: unknown stimulus set {ref['stimuli']!r}; shipped: {', '.join(STIMULI)}"
+            )
+        env = STIMULI[ref["stimuli"]]()
+        if "frequency" in ref:
+            env = _with_frequency(env, ref["frequency"], path, where)
+        return env
+    file = Path(ref["file"])
+    if not file.is_absolute():
+        file = path.parent / file
+    try:
+        return read_patterns(file, network, frequency=ref.get("frequency"))
+    except DataError as exc:
+        raise SpecError(f"{path}: {where}.file: {exc}") from None
+
+
+def _with_frequency(env, column, path, where):
+    from .environment import Environment
+
+    if column not in env.items.columns:
+        raise SpecError(f"{path}: {where}.frequency: the stimuli have no column {column!r}")
+    return Environment(env.inputs, env.targets, items=env.items, frequency=column, units=env.units, name=env.name)
+
+
+def _check_training(training, network, environment, path):
+    """Catch impossible training settings now rather than when training starts."""
+    from .core.optim import OPTIMIZERS, make_optimizer
+    from .core.rules import RULES
+    from .core.train import ORDERS, UPDATES
+
+    for key, allowed in (("update", UPDATES), ("order", ORDERS), ("rule", RULES),
+                         ("optimizer", tuple(OPTIMIZERS)), ("dtype", ("float64", "float32"))):
+        if key in training and training[key] not in allowed:
+            raise SpecError(
+                f"{path}: training.{key}: expected one of {', '.join(allowed)}, got {training[key]!r}"
+            )
+    for key in ("epochs", "batch_size"):
+        if key in training and training[key] < (0 if key == "epochs" else 1):
+            raise SpecError(f"{path}: training.{key}: must be {'≥ 0' if key == 'epochs' else '≥ 1'}")
+    try:
+        make_optimizer(
+            training.get("optimizer", "steepest"),
+            **{k: training[k] for k in PER_REPLICA if k in training},
+            **training.get("optimizer_options", {}),
+        )
+    except NetworkError as exc:
+        raise SpecError(f"{path}: training: {exc}") from None
+    if training.get("update") == "minibatch" and "batch_size" not in training:
+        raise SpecError(f"{path}: training.batch_size: needed with update = \"minibatch\"")

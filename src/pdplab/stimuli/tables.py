@@ -1,0 +1,69 @@
+"""Environments from CSV tables.
+
+A pattern table has one row per item.  Its ``item`` column labels the items;
+a column named ``<group>.<unit>`` holds that unit's value for each item, for
+every input and output group of the network; every other column is item
+metadata (word, class, frequency …).
+
+    item,kind,kf,input.0,input.1,output.0
+    00,even,10,0,0,0
+    01,odd,5,0,1,1
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..environment import Environment
+from ..exceptions import DataError
+
+__all__ = ["read_patterns", "write_patterns"]
+
+
+def read_patterns(path, network, frequency=None, name=None):
+    """Read a pattern table for ``network``'s input and output groups."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: no such file")
+    try:
+        table = pd.read_csv(path, comment="#", dtype={"item": str})
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(f"{path}: not a readable CSV table ({str(exc).splitlines()[0]})") from None
+    if "item" not in table.columns:
+        raise DataError(f"{path}: no 'item' column")
+    arrays, used = {}, set()
+    for group in network.inputs + network.outputs:
+        size = network.groups[group].size
+        cols = [c for c in table.columns if c.startswith(f"{group}.")]
+        if len(cols) != size:
+            raise DataError(f"{path}: {len(cols)} columns '{group}.*' for group {group!r} of {size} units")
+        values = table[cols].apply(pd.to_numeric, errors="coerce")
+        if values.isna().any().any():
+            row, col = next((r, c) for c in cols for r in range(len(table)) if pd.isna(values.at[r, c]))
+            raise DataError(f"{path}: item {table.at[row, 'item']!r}, column {col!r} is not a number")
+        arrays[group] = values.to_numpy(dtype=float)
+        used.update(cols)
+    items = table.drop(columns=sorted(used)).set_index("item")
+    units = {g: [c.split(".", 1)[1] for c in table.columns if c.startswith(f"{g}.")] for g in arrays}
+    return Environment(
+        {g: arrays[g] for g in network.inputs},
+        {g: arrays[g] for g in network.outputs},
+        items=items,
+        frequency=frequency,
+        units=units,
+        name=name or path.stem,
+    )
+
+
+def write_patterns(environment, path):
+    """Write ``environment`` as a pattern table that :func:`read_patterns` reads."""
+    table = environment.items.copy()
+    table.index.name = "item"
+    for group, arr in {**environment.inputs, **environment.targets}.items():
+        labels = environment.units.get(group, range(arr.shape[1]))
+        for j, label in enumerate(labels):
+            table[f"{group}.{label}"] = arr[:, j]
+    table.to_csv(path)
+    return Path(path)
