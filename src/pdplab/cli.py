@@ -70,8 +70,9 @@ def cmd_report(args):
     out.mkdir(parents=True, exist_ok=True)
     written = [save_figure(learning_curves(ds), out / "learning_curve.png")]
     for col in ds["error"].coords:
-        if col not in ("item", "replica", "epoch") and ds[col].dims == ("item",) and ds[col].dtype == object:
-            if 1 < len(set(ds[col].values)) <= 12:
+        labels = ds[col].values
+        if col != "item" and ds[col].dims == ("item",) and len(labels) and isinstance(labels[0], str):
+            if 1 < len(set(labels)) <= 12:  # a classification of the items
                 written.append(save_figure(learning_curves(ds, by=col), out / f"learning_curve_by_{col}.png"))
     _say(args, "wrote " + ", ".join(str(p) for p in written))
 

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -252,7 +253,13 @@ def _matches(value, expected):
     return isinstance(value, expected)
 
 
+def _key_text(key):
+    """A key as it reads in a key path: quoted when not a plain name."""
+    return key if re.fullmatch(r"[\w\-<>]+", key) else repr(key)
+
+
 def _check(value, schema, path, keys):
+    keys = tuple(_key_text(str(k)) for k in keys)
     where = ".".join(keys) or "top level"
     if not _matches(value, schema):
         raise SpecError(f"{path}: {where}: expected {_type_name(schema)}, got {value!r:.60}")
@@ -271,7 +278,7 @@ def _check(value, schema, path, keys):
             if k not in schema:
                 close = difflib.get_close_matches(k, list(schema), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(schema)}"
-                raise SpecError(f"{path}: {'.'.join(keys + (k,))}: unknown key{hint}")
+                raise SpecError(f"{path}: {'.'.join(keys + (_key_text(k),))}: unknown key{hint}")
             _check(v, schema[k], path, keys + (k,))
 
 
@@ -312,6 +319,8 @@ def _build(spec, path):
     except (NetworkError, DataError) as exc:
         raise SpecError(f"{path}: {section}: {exc}") from None
     _check_training(training, network, environment, path)
+    if spec.get("training", {}).get("replicas", 1) < 1:
+        raise SpecError(f"{path}: training.replicas: must be ≥ 1")
     return Experiment(
         name=spec.get("name", path.stem),
         path=path,

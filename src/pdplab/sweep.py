@@ -32,6 +32,8 @@ from .spec import PER_REPLICA, SpecError, load_spec, parse_assignment
 __all__ = ["Task", "plan_sweep", "run_sweep", "open_sweep", "parse_grid"]
 
 TASKS = "tasks"
+#: Zarr's version-2 format, which every Zarr reader understands, strings included.
+ZARR_FORMAT = 2
 
 
 @dataclass
@@ -159,9 +161,14 @@ def _prepare_store(out, tasks):
     import zarr
 
     folder = out / TASKS
-    if out.exists() and not (out / "zarr.json").exists():
+    if out.exists() and not (out / ".zgroup").exists():
         raise DataError(f"{out}: exists and is not a sweep store")
-    zarr.open_group(str(out), mode="a").require_group(TASKS)
+    root = zarr.open_group(str(out), mode="a", zarr_format=ZARR_FORMAT)
+    root.require_group(TASKS)
+    if "pdplab_version" not in root.attrs:
+        from . import __version__
+
+        root.attrs.update({"pdplab_version": __version__, "sweep": json.dumps([t.label for t in tasks])})
     for stale in folder.glob(".*.partial"):
         shutil.rmtree(stale)
     todo = []
@@ -179,7 +186,7 @@ def _prepare_store(out, tasks):
 def _write_task(out, task, ds):
     final = out / TASKS / task.id
     partial = out / TASKS / f".{task.id}.partial"
-    ds.to_zarr(partial, mode="w", consolidated=True)
+    ds.to_zarr(partial, mode="w", consolidated=True, zarr_format=ZARR_FORMAT)
     os.replace(partial, final)
 
 
@@ -190,7 +197,7 @@ def open_sweep(path):
     if not folder.is_dir():
         raise DataError(f"{path}: not a sweep store (no {TASKS}/ folder)")
     parts = []
-    for task in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+    for task in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
         ds = xr.open_zarr(task, consolidated=True).load()
         parts.append(ds.assign_coords(task=("replica", [task.name] * ds.sizes["replica"])))
     if not parts:
@@ -201,4 +208,7 @@ def open_sweep(path):
         parts[i] = ds.drop_vars("replica").assign_coords(missing)
     combined = xr.concat(parts, dim="replica", join="outer", data_vars="all", coords="different",
                          compat="equals", combine_attrs="drop_conflicts")
+    import zarr
+
+    combined.attrs.update(dict(zarr.open_group(str(path), mode="r", zarr_format=ZARR_FORMAT).attrs))
     return combined.assign_coords(replica=np.arange(combined.sizes["replica"]))

@@ -25,11 +25,11 @@ __all__ = ["read_patterns", "write_patterns"]
 def read_patterns(path, network, frequency=None, name=None):
     """Read a pattern table for ``network``'s input and output groups."""
     path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: no such file")
+    if not path.is_file():
+        raise DataError(f"{path}: {'is a folder, not a file' if path.is_dir() else 'no such file'}")
     try:
         table = pd.read_csv(path, comment="#", dtype={"item": str})
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise DataError(f"{path}: not a readable CSV table ({str(exc).splitlines()[0]})") from None
     if "item" not in table.columns:
         raise DataError(f"{path}: no 'item' column")

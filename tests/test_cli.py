@@ -1,0 +1,70 @@
+"""The pdplab command: runs, reports, exit codes and one-line errors."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import pdplab as pl
+from pdplab.cli import main
+
+MODELS = Path(__file__).resolve().parents[1] / "models"
+
+
+def test_run_writes_results(tmp_path, capsys):
+    out = tmp_path / "xor.nc"
+    code = main(["run", str(MODELS / "xor.toml"), "--set", "training.epochs=30", "--replicas", "3",
+                 "--seed", "5", "--out", str(out), "--quiet"])
+    assert code == 0 and capsys.readouterr().out == ""
+    ds = pl.load(out)
+    assert list(ds["seed"].values) == [5, 6, 7] and int(ds["epoch"].values[-1]) == 30
+    assert "spec" in ds.attrs
+    assert main(["info", str(out)]) == 0
+    assert "error (replica, epoch, item)" in capsys.readouterr().out
+    assert main(["report", str(out), "--out", str(tmp_path / "fig")]) == 0
+    assert (tmp_path / "fig" / "learning_curve.png").stat().st_size > 0
+    assert (tmp_path / "fig" / "learning_curve_by_parity.png").exists()
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["run", "MODELS/xor.toml", "--set", "training.lrr=1", "--out", "OUT"], ["training.lrr", "unknown key"]),
+        (["run", "MODELS/none.toml", "--out", "OUT"], ["none.toml", "no such file"]),
+        (["run", "MODELS/xor.toml", "--out", "NOWHERE/x.nc"], ["does not exist"]),
+        (["reproduce", "nope", "--out", "OUT"], ["unknown reproduction", "'nope'"]),
+        (["info", "MODELS/xor.csv"], ["xor.csv", "not a readable netCDF"]),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(tmp_path, capsys, argv, words):
+    argv = [a.replace("MODELS", str(MODELS)).replace("OUT", str(tmp_path / "out.nc"))
+            .replace("NOWHERE", str(tmp_path / "nowhere")) for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("pdplab: error:") and "Traceback" not in err
+    for w in words:
+        assert w in err, err
+    assert not (tmp_path / "out.nc").exists()
+
+
+def test_reproduce_list_and_console_script():
+    result = subprocess.run([sys.executable, "-m", "pdplab", "reproduce", "--list"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "rumelhart-todd-1993" in result.stdout
+
+
+def test_reproduce_writes_claims_report_and_figures(tmp_path, capsys):
+    out = tmp_path / "rt"
+    assert main(["reproduce", "rumelhart-todd-1993", "--out", str(out), "--replicas", "2", "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "claim" in printed and "holds" in printed
+    claims = (out / "claims.csv").read_text().splitlines()
+    assert claims[0] == "claim,published,measured,holds" and len(claims) >= 3
+    report = (out / "report.md").read_text()
+    assert "| claim | published | measured | holds |" in report
+    figures = sorted(p.name for p in (out / "figures").iterdir())
+    assert "learning_curve.png" in figures and "mds_trajectories.png" in figures
+    for name in figures:
+        assert f"figures/{name}" in report
+    assert pl.load(out / "results.nc").sizes["replica"] == 2
