@@ -48,7 +48,6 @@ def split_epochs(reps, groups):
 def analyse(ds, experiment):
     reps = item_representations(ds)
     domain = reps["domain"].values
-    category = reps["category"].values
     by_domain = split_epochs(reps, domain)
     # Categories within a domain: compare each domain's two categories separately.
     within = []

@@ -44,7 +44,8 @@ def test_shipped_specs_load():
 
 
 def test_overrides_reach_list_elements():
-    exp = load_spec(MODELS / "xor.toml", ["network.groups.hidden.size=5", "network.projections.input->hidden.init_range=0.1",
+    exp = load_spec(MODELS / "xor.toml", ["network.groups.hidden.size=5",
+                                          "network.projections.input->hidden.init_range=0.1",
                                           "training.optimizer=dougs_momentum"])
     assert exp.network.groups["hidden"].size == 5
     assert exp.network.projections[0].init_range == 0.1
@@ -57,7 +58,8 @@ def test_overrides_reach_list_elements():
         (lambda s: s["training"].update(lr="fast"), ["training.lr", "number"]),
         (lambda s: s["training"].update(epochs=2.5), ["training.epochs", "integer"]),
         (lambda s: s["network"]["groups"][1].update(size="3"), ["network.groups.hidden.size", "integer"]),
-        (lambda s: s["network"]["projections"].append({"source": "hidden", "target": "ouput"}), ["network", "'ouput'"]),
+        (lambda s: s["network"]["projections"].append({"source": "hidden", "target": "ouput"}),
+         ["network", "'ouput'"]),
         (lambda s: s["environment"].update(file="missing.csv"), ["environment.file", "missing.csv", "no such file"]),
         (lambda s: s.update(environment={"stimuli": "nope"}), ["environment.stimuli", "'nope'"]),
         (lambda s: s.update(environment={}), ["environment", "exactly one"]),
@@ -107,7 +109,8 @@ def test_pattern_table_errors(tmp_path):
 
 
 values = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(-10, 10), st.text(max_size=6),
-                   st.lists(st.integers(-2, 2), max_size=3), st.dictionaries(st.text(max_size=4), st.integers(), max_size=2))
+                   st.lists(st.integers(-2, 2), max_size=3),
+                   st.dictionaries(st.text(max_size=4), st.integers(), max_size=2))
 
 
 def mutate(spec, data):
