@@ -16,10 +16,13 @@ from .core.record import Record, weights_from_dataset
 from .core.train import train
 from .environment import Environment
 from .exceptions import DataError, DivergenceError, NetworkError, PdplabError
+from .spec import SpecError, load_spec
+from .sweep import open_sweep
 
 __all__ = [
     "Group", "Network", "Projection", "Environment", "Record",
     "train", "gradients", "inspect", "damage",
     "save", "load", "save_weights", "load_weights", "weights_from_dataset",
-    "PdplabError", "NetworkError", "DataError", "DivergenceError",
+    "load_spec", "open_sweep",
+    "PdplabError", "NetworkError", "DataError", "DivergenceError", "SpecError",
 ]
