@@ -63,12 +63,21 @@ def cmd_reproduce(args):
 
 
 def cmd_report(args):
-    from .plots import learning_curves, save_figure
+    from .plots import learning_curves, rdm_heatmap, save_figure
 
     ds = _open(args.file)
     out = Path(args.out) if args.out else Path(args.file).with_suffix("").with_name(Path(args.file).stem + "_figures")
     out.mkdir(parents=True, exist_ok=True)
     written = [save_figure(learning_curves(ds), out / "learning_curve.png")]
+    for name, var in ds.data_vars.items():
+        # Final representations of each recorded group, replica 0.
+        if var.dims[:3] == ("replica", "epoch", "item") and var.ndim == 4 and var.shape[-1] > 1 \
+                and ds.sizes["item"] <= 80:
+            final = var.isel(replica=0, epoch=-1)
+            if final.std("item").max() > 0:
+                path = out / f"rdm_{name.replace(':', '_')}.png"
+                title = f"{name}, epoch {int(ds['epoch'].values[-1])}, replica 0"
+                written.append(save_figure(rdm_heatmap(final, title=title), path))
     for col in ds["error"].coords:
         labels = ds[col].values
         if col != "item" and ds[col].dims == ("item",) and len(labels) and isinstance(labels[0], str):

@@ -116,9 +116,29 @@ def provenance(**extra):
         "xarray_version": xr.__version__,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+    commit = _git_commit()
+    if commit:
+        attrs["git_commit"] = commit
     for k, v in extra.items():
         attrs[k] = v if isinstance(v, (str, int, float)) else json.dumps(v, default=_jsonable)
     return attrs
+
+
+def _git_commit():
+    """The commit of the pdplab checkout this runs from ("…-dirty" with local
+    changes), or None for an installed package."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    if not (root / ".git").exists():
+        return None
+    try:
+        out = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=40"], cwd=root,
+                             capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
 
 
 def _jsonable(v):
