@@ -66,7 +66,8 @@ def cmd_report(args):
     from .plots import learning_curves, rdm_heatmap, save_figure
 
     ds = _open(args.file)
-    out = Path(args.out) if args.out else Path(args.file).with_suffix("").with_name(Path(args.file).stem + "_figures")
+    source = Path(args.file)
+    out = Path(args.out) if args.out else source.parent / f"{source.stem}_figures"
     out.mkdir(parents=True, exist_ok=True)
     written = [save_figure(learning_curves(ds), out / "learning_curve.png")]
     for name, var in ds.data_vars.items():
