@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import shutil
 from dataclasses import dataclass
@@ -124,7 +125,7 @@ def run_sweep(spec_path, grid, seeds, out, overrides=(), scheduler=None, workers
     else:
         n = workers or len(os.sched_getaffinity(0))
         cluster = LocalCluster(n_workers=min(n, len(todo)), threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=None, silence_logs=logging.ERROR)
         client = Client(cluster)
     bar = None
     if progress:
