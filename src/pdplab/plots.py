@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["learning_curves", "rdm_heatmap", "dendrogram", "mds_trajectories", "save_figure"]
+__all__ = ["learning_curves", "rdm_heatmap", "dendrogram", "mds_trajectories", "series", "damage_curves",
+           "save_figure"]
 
 
 def _figure(**kwargs):
@@ -126,4 +127,32 @@ def mds_trajectories(acts, labels=None, title=None):
     ax.set_ylabel("dimension 2")
     if title:
         ax.set_title(title)
+    return fig
+
+
+def series(values, ylabel, dim="epoch"):
+    """One quantity over ``dim``: replica mean and ±1 sd band."""
+    fig = _figure(figsize=(5, 3.5))
+    ax = fig.add_subplot()
+    mean = values.mean("replica") if "replica" in values.dims else values
+    x = values[dim].values
+    line, = ax.plot(x, mean)
+    if "replica" in values.dims:
+        sd = values.std("replica")
+        ax.fill_between(x, mean - sd, mean + sd, color=line.get_color(), alpha=0.2, linewidth=0)
+    ax.set_xlabel(dim)
+    ax.set_ylabel(ylabel)
+    return fig
+
+
+def damage_curves(accuracy):
+    """Accuracy (level, severity) against damage severity, one line per level."""
+    fig = _figure(figsize=(5, 3.5))
+    ax = fig.add_subplot()
+    for level in accuracy["level"].values:
+        ax.plot(accuracy["severity"], accuracy.sel(level=level), "o-", label=str(level))
+    ax.set_xlabel("damage (noise sd)")
+    ax.set_ylabel("share of true attributes active")
+    ax.set_ylim(0, 1.05)
+    ax.legend(frameon=False)
     return fig

@@ -1,4 +1,11 @@
-"""The semantic-network training set of Rumelhart & Todd (1993).
+"""The semantic-network training sets of Rumelhart & Todd (1993) and Rogers &
+McClelland (2004).
+
+Each pattern is an item and a relation (one-hot inputs ``item`` and
+``relation``); its target is the set of attributes true of the item under
+that relation (``attribute``).  The item table gives each pattern's item,
+relation, domain (plant or animal) and category (tree, flower, bird, fish,
+and for Rogers & McClelland's mammals, mammal).
 
 References
 ----------
@@ -18,48 +25,34 @@ import pandas as pd
 
 from ..environment import Environment
 
-__all__ = ["rumelhart_todd_1993", "read_table"]
+__all__ = ["rumelhart_todd_1993", "rogers_mcclelland_2004", "read_table"]
 
 
 def read_table(name):
-    """A shipped table: its attribute order (the last comment line) and its rows."""
+    """A shipped table: its output units (the last comment line) and its rows."""
     text = resources.files(__package__).joinpath("data", name).read_text()
     header = [line[2:] for line in text.splitlines() if line.startswith("# ")]
     return header[-1].split("|"), pd.read_csv(io.StringIO(text), comment="#")
 
 
-def rumelhart_todd_1993():
-    """The 32 item–relation patterns of the 8-item semantic network.
-
-    Returns
-    -------
-    Environment
-        Inputs ``item`` (8 one-hot units) and ``relation`` (4: ISA, is, can,
-        has); targets ``attribute`` (36 units).  The item table has columns
-        ``item_name``, ``relation``, ``domain`` (plant/animal) and
-        ``category`` (tree, flower, bird, fish); items are labelled
-        ``"pine ISA"`` and so on; unit labels are the item, relation and
-        attribute names.
-    """
-    attributes, rows = read_table("rumelhart_todd_1993.csv")
+def _environment(name, unit_of, category_of, general, basic):
+    units, rows = read_table(f"{name}.csv")
     items = list(dict.fromkeys(rows["item"]))
     relations = list(dict.fromkeys(rows["relation"]))
     n = len(rows)
-    x_item = np.zeros((n, len(items)))
-    x_rel = np.zeros((n, len(relations)))
-    target = np.zeros((n, len(attributes)))
+    x_item, x_rel, target = np.zeros((n, len(items))), np.zeros((n, len(relations))), np.zeros((n, len(units)))
     for i, row in enumerate(rows.itertuples()):
         x_item[i, items.index(row.item)] = 1
         x_rel[i, relations.index(row.relation)] = 1
         for a in row.attributes.split("|"):
-            target[i, attributes.index(a)] = 1
-    isa = {r.item: r.attributes.split("|") for r in rows.itertuples() if r.relation == "ISA"}
+            target[i, units.index(unit_of(row.relation, a))] = 1
+    facts = {(r.item, r.relation): r.attributes.split("|") for r in rows.itertuples()}
     table = pd.DataFrame(
         {
             "item_name": rows["item"].to_numpy(),
             "relation": rows["relation"].to_numpy(),
-            "domain": [isa[i][1] for i in rows["item"]],
-            "category": [isa[i][2] for i in rows["item"]],
+            "domain": [general(facts, i) for i in rows["item"]],
+            "category": [category_of(basic(facts, i)) for i in rows["item"]],
         },
         index=pd.Index([f"{i} {r}" for i, r in zip(rows["item"], rows["relation"])], name="item"),
     )
@@ -67,6 +60,37 @@ def rumelhart_todd_1993():
         {"item": x_item, "relation": x_rel},
         {"attribute": target},
         items=table,
-        units={"item": items, "relation": relations, "attribute": attributes},
-        name="rumelhart_todd_1993",
+        units={"item": items, "relation": relations, "attribute": units},
+        name=name,
+    )
+
+
+def rumelhart_todd_1993():
+    """The 32 item–relation patterns of the 8-item network (relations ISA, is,
+    can, has; 36 attribute units shared by all relations).  Items are labelled
+    ``"pine ISA"`` and so on."""
+    return _environment(
+        "rumelhart_todd_1993",
+        unit_of=lambda relation, attribute: attribute,
+        category_of=lambda basic: basic,
+        general=lambda facts, item: facts[item, "ISA"][1],
+        basic=lambda facts, item: facts[item, "ISA"][2],
+    )
+
+
+#: Rogers & McClelland's five mammals have their own basic-level names.
+MAMMALS = ("cat", "dog", "mouse", "goat", "pig")
+
+
+def rogers_mcclelland_2004():
+    """The 121 item–relation patterns of the 21-item network (relations
+    isa-general, isa-basic, isa-specific, is, can, has; 53 output units, one
+    per relation and attribute, labelled ``"has:leaves"``).  The mammals have
+    no isa-specific pattern."""
+    return _environment(
+        "rogers_mcclelland_2004",
+        unit_of=lambda relation, attribute: f"{relation}:{attribute}",
+        category_of=lambda basic: "mammal" if basic in MAMMALS else basic,
+        general=lambda facts, item: facts[item, "isa-general"][0],
+        basic=lambda facts, item: facts[item, "isa-basic"][0],
     )
