@@ -156,3 +156,34 @@ def damage_curves(accuracy):
     ax.set_ylim(0, 1.05)
     ax.legend(frameon=False)
     return fig
+
+
+def singular_modes(s, u, labels):
+    """Singular values and the item (input) modes of an input–output correlation."""
+    fig = _figure(figsize=(8, 3.5))
+    ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2]})
+    ax1.bar(range(1, len(s) + 1), s)
+    ax1.set_xlabel("mode")
+    ax1.set_ylabel("singular value")
+    lim = np.abs(u).max()
+    im = ax2.imshow(u.T, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto")
+    ax2.set_xticks(range(len(labels)), labels, rotation=90, fontsize=8)
+    ax2.set_yticks(range(len(s)), [str(i) for i in range(1, len(s) + 1)])
+    ax2.set_ylabel("mode")
+    fig.colorbar(im, ax=ax2)
+    return fig
+
+
+def mode_curves(epochs, simulated, analytic, s, title):
+    """Mode strengths over training: simulated (replica mean, solid) against
+    the analytic solution (replica mean, dashed), one colour per mode."""
+    fig = _figure(figsize=(6, 4))
+    ax = fig.add_subplot()
+    for m in range(simulated.shape[-1]):
+        line, = ax.plot(epochs, simulated[..., m].mean(0), label=f"s = {s[m]:.2f}")
+        ax.plot(epochs, analytic[..., m].mean(0), "--", color=line.get_color(), linewidth=1)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("mode strength a(t)")
+    ax.set_title(f"{title}: simulated (solid), analytic (dashed)")
+    ax.legend(frameon=False, fontsize=7)
+    return fig

@@ -7,6 +7,7 @@ figures::
     NAME = "rumelhart-todd-1993"
     TITLE = "Progressive differentiation in the semantic network"
     SPEC = "rumelhart_todd_1993.toml"
+    OVERRIDES = []              # optional: --set-style changes to the spec
 
     def analyse(ds, experiment):
         return claims, figures   # list of dicts; dict of name -> Figure
@@ -59,7 +60,7 @@ def reproduce(name, out, replicas=None, progress=True, log=print):
     if name not in available:
         raise SpecError(f"unknown reproduction {name!r}; available: {', '.join(available) or 'none'}")
     module = available[name]
-    experiment = load_spec(data_dir("models") / module.SPEC)
+    experiment = load_spec(data_dir("models") / module.SPEC, getattr(module, "OVERRIDES", ()))
     if replicas is not None:
         experiment.replicas = replicas
     out = Path(out)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..environment import Environment
 
-__all__ = ["rumelhart_todd_1993", "rogers_mcclelland_2004", "read_table"]
+__all__ = ["rumelhart_todd_1993", "rumelhart_todd_1993_items", "rogers_mcclelland_2004", "read_table"]
 
 
 def read_table(name):
@@ -93,4 +93,24 @@ def rogers_mcclelland_2004():
         category_of=lambda basic: "mammal" if basic in MAMMALS else basic,
         general=lambda facts, item: facts[item, "isa-general"][0],
         basic=lambda facts, item: facts[item, "isa-basic"][0],
+    )
+
+
+def rumelhart_todd_1993_items():
+    """The eight items with every attribute true of them under any relation:
+    one-hot ``item`` inputs, 36 ``attribute`` targets, no relation input.
+    The input–output map of Saxe, McClelland & Ganguli's (2019) analysis."""
+    env = rumelhart_todd_1993()
+    names = env.units["item"]
+    targets = np.zeros((len(names), len(env.units["attribute"])))
+    for i, name in enumerate(env.items["item_name"]):
+        targets[names.index(name)] = np.maximum(targets[names.index(name)], env.targets["attribute"][i])
+    table = env.items.drop_duplicates("item_name").set_index("item_name")[["domain", "category"]]
+    table.index.name = "item"
+    return Environment(
+        {"item": np.eye(len(names))},
+        {"attribute": targets},
+        items=table,
+        units={"item": names, "attribute": env.units["attribute"]},
+        name="rumelhart_todd_1993_items",
     )
