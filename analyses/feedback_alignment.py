@@ -54,7 +54,8 @@ def analyse(ds, experiment):
         {
             "claim": "progressive differentiation survives feedback alignment",
             "published": "(open question; backprop: domains, then categories, then items)",
-            "measured": f"FA split epochs: domain {_stat(fa_splits['domain'])}, category {_stat(fa_splits['category'])}, "
+            "measured": f"FA split epochs: domain {_stat(fa_splits['domain'])}, "
+                        f"category {_stat(fa_splits['category'])}, "
                         f"item {_stat(fa_splits['item'])} (ordered in {int(fa_ordered.sum())} of {n}); backprop: "
                         f"domain {_stat(bp_splits['domain'])}, category {_stat(bp_splits['category'])}, "
                         f"item {_stat(bp_splits['item'])} (ordered in {int(bp_ordered.sum())} of {n})",

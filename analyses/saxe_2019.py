@@ -14,7 +14,6 @@ initial conditions); their shape and time scale are the theory's.
 """
 
 import numpy as np
-import xarray as xr
 from scipy import stats
 
 import pdplab as pl

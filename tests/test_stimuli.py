@@ -40,3 +40,33 @@ def test_rumelhart_todd_matches_reference():
         for j in np.flatnonzero(env.targets["attribute"][i])
     }
     assert ours == facts
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason="shared reference data not present")
+def test_rogers_mcclelland_matches_reference():
+    from pdplab.stimuli import rogers_mcclelland_2004
+
+    ref = pd.read_csv(REFERENCE / "rogers_mcclelland_2004.csv")
+    lines = (REFERENCE / "rogers_mcclelland_2004_attributes.txt").read_text().splitlines()
+    order = [line.strip().replace(",", ":") for line in lines if line.strip()]
+    env = rogers_mcclelland_2004()
+    assert env.units["attribute"] == order and len(env.units["item"]) == 21
+    facts = {(i, r, f"{r}:{a}") for i, r, a in ref[["item", "relation", "attribute"]].to_numpy()}
+    ours = {
+        (row.item_name, row.relation, order[j])
+        for i, row in enumerate(env.items.itertuples())
+        for j in np.flatnonzero(env.targets["attribute"][i])
+    }
+    assert ours == facts
+    mammals = env.items.loc[env.items["category"] == "mammal", "item_name"].unique()
+    assert sorted(mammals) == ["cat", "dog", "goat", "mouse", "pig"]
+
+
+def test_items_environment_is_the_union_of_relations():
+    from pdplab.stimuli import rumelhart_todd_1993_items
+
+    items, full = rumelhart_todd_1993_items(), rumelhart_todd_1993()
+    assert items.inputs["item"].shape == (8, 8) and items.targets["attribute"].shape == (8, 36)
+    canary = items.targets["attribute"][list(items.labels).index("canary")]
+    rows = full.items["item_name"] == "canary"
+    np.testing.assert_array_equal(canary, full.targets["attribute"][rows.to_numpy()].max(axis=0))

@@ -55,7 +55,7 @@ def cmd_reproduce(args):
         return
     if not args.name or not args.out:
         raise PdplabError("reproduce: give NAME and --out DIR, or --list")
-    table = reproduce(args.name, args.out, replicas=args.replicas, progress=not args.quiet,
+    table = reproduce(args.name, args.out, replicas=args.replicas, overrides=args.set, progress=not args.quiet,
                       log=(lambda *a: None) if args.quiet else print)
     with_mark = table.assign(holds=table["holds"].map({True: "yes", False: "no"}))
     print(with_mark.to_string(index=False))
@@ -146,6 +146,7 @@ def build_parser():
     p.add_argument("--list", action="store_true")
     p.add_argument("--out")
     p.add_argument("--replicas", type=int)
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a spec key")
     p.set_defaults(func=cmd_reproduce)
 
     p = common(sub.add_parser("report", help="figures for a results file or sweep store"))

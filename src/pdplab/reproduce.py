@@ -52,15 +52,19 @@ def reproductions():
     return found
 
 
-def reproduce(name, out, replicas=None, progress=True, log=print):
-    """Train (or reuse) and analyse one reproduction; return its claims table."""
+def reproduce(name, out, replicas=None, overrides=(), progress=True, log=print):
+    """Train (or reuse) and analyse one reproduction; return its claims table.
+
+    ``overrides`` change the spec as ``--set`` does (e.g. fewer epochs for a
+    quick look); the results then differ from the published set-up.
+    """
     from .plots import save_figure
 
     available = reproductions()
     if name not in available:
         raise SpecError(f"unknown reproduction {name!r}; available: {', '.join(available) or 'none'}")
     module = available[name]
-    experiment = load_spec(data_dir("models") / module.SPEC, getattr(module, "OVERRIDES", ()))
+    experiment = load_spec(data_dir("models") / module.SPEC, [*getattr(module, "OVERRIDES", ()), *overrides])
     if replicas is not None:
         experiment.replicas = replicas
     out = Path(out)

@@ -10,4 +10,7 @@ STIMULI = {
     "rumelhart_todd_1993_items": rumelhart_todd_1993_items,
 }
 
-__all__ = ["STIMULI", "rumelhart_todd_1993", "rogers_mcclelland_2004", "rumelhart_todd_1993_items", "read_patterns", "write_patterns"]
+__all__ = [
+    "STIMULI", "rumelhart_todd_1993", "rogers_mcclelland_2004", "rumelhart_todd_1993_items",
+    "read_patterns", "write_patterns",
+]
