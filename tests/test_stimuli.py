@@ -70,3 +70,20 @@ def test_items_environment_is_the_union_of_relations():
     canary = items.targets["attribute"][list(items.labels).index("canary")]
     rows = full.items["item_name"] == "canary"
     np.testing.assert_array_equal(canary, full.targets["attribute"][rows.to_numpy()].max(axis=0))
+
+
+def test_pattern_tables_round_trip(tmp_path):
+    import pdplab as pl
+    from pdplab.stimuli import read_patterns, write_patterns
+
+    env = rumelhart_todd_1993()
+    net = pl.Network(
+        [pl.Group("item", 8), pl.Group("relation", 4), pl.Group("attribute", 36, error="sse")],
+        [("item", "attribute"), ("relation", "attribute")],
+    )
+    back = read_patterns(write_patterns(env, tmp_path / "rt.csv"), net)
+    for group in ("item", "relation"):
+        np.testing.assert_array_equal(back.inputs[group], env.inputs[group])
+    np.testing.assert_array_equal(back.targets["attribute"], env.targets["attribute"])
+    assert list(back.labels) == list(env.labels) and back.units["attribute"] == env.units["attribute"]
+    assert list(back.items["category"]) == list(env.items["category"])
