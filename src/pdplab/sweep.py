@@ -73,8 +73,7 @@ def plan_sweep(grid, seeds, base_seed=0):
         A number of seeds (``base_seed``, ``base_seed + 1`` …) or the seeds.
     """
     seed_list = list(range(base_seed, base_seed + seeds)) if np.isscalar(seeds) else [int(s) for s in seeds]
-    vector = {k: v for k, v in grid.items() if k.split(".")[0] == "training" and k.split(".")[-1] in PER_REPLICA
-              and k.count(".") == 1}
+    vector = {k: v for k, v in grid.items() if k in {f"training.{name}" for name in PER_REPLICA}}
     structural = {k: v for k, v in grid.items() if k not in vector}
     combos = list(itertools.product(*vector.values())) or [()]
     tasks = []
@@ -93,9 +92,7 @@ def plan_sweep(grid, seeds, base_seed=0):
 
 def _run_task(experiment, task):
     """Train one task (on a dask worker)."""
-    exp = experiment
-    exp.training = {**exp.training, **task.per_replica}
-    ds = exp.run(seed=task.seeds)
+    ds = experiment.run(seed=task.seeds)
     for key, value in task.overrides.items():
         ds = ds.assign_coords({key: ("replica", [value] * ds.sizes["replica"])})
     ds.attrs["sweep_task"] = task.label
@@ -114,8 +111,12 @@ def run_sweep(spec_path, grid, seeds, out, overrides=(), scheduler=None, workers
 
     base = load_spec(spec_path, overrides)
     tasks = plan_sweep(grid, seeds, base_seed=base.seed)
-    experiments = {t.id: load_spec(spec_path, list(overrides) + [f"{k}={_toml(v)}" for k, v in t.overrides.items()])
-                   for t in tasks}
+    # Each task's spec is checked here, before anything runs.
+    experiments = {
+        t.id: load_spec(spec_path, [*overrides, *(f"{k}={_toml(v)}" for k, v in t.overrides.items()),
+                                    *(f"training.{k}={_toml(v)}" for k, v in t.per_replica.items())])
+        for t in tasks
+    }
     out = Path(out)
     todo = _prepare_store(out, tasks)
     if not todo:
