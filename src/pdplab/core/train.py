@@ -174,7 +174,7 @@ def train(
             else:
                 opt.set(**{key: value})
         B = {"pattern": 1, "minibatch": batch_size, "batch": len(trainset)}[update]
-        for inputs, targets, weights_s in trainset.batches(B, R, order_rngs):
+        for inputs, targets, weights_s in trainset.batches(B, order_rngs):
             b = next(iter(targets.values())).shape[1]
             ws = workspaces.get(b) or workspaces.setdefault(b, Workspace(fast, R, b, dtype))
             nets, acts = forward(fast, params, inputs, ws)
@@ -259,7 +259,7 @@ class _TrainingSet:
             return np.stack([rng.permutation(self.n) for rng in rngs])
         return np.stack([rng.choice(self.n, size=self.n, p=self.p) for rng in rngs])
 
-    def batches(self, size, replicas, rngs):
+    def batches(self, size, rngs):
         """Yield (inputs, targets, pattern weights) for each update of one epoch."""
         idx = self._epoch_order(rngs)
         if idx is None:
