@@ -26,18 +26,12 @@ import pandas as pd
 
 from .core.files import load, save
 from .exceptions import DataError
+from .paths import data_dir
 from .spec import SpecError, load_spec
 
-__all__ = ["data_dir", "reproductions", "reproduce", "CLAIM_COLUMNS"]
+__all__ = ["reproductions", "reproduce", "CLAIM_COLUMNS"]
 
 CLAIM_COLUMNS = ["claim", "published", "measured", "holds"]
-
-
-def data_dir(name):
-    """The ``models`` or ``analyses`` folder: bundled in an installed wheel,
-    else the checkout's."""
-    bundled = Path(__file__).parent / "_data" / name
-    return bundled if bundled.is_dir() else Path(__file__).resolve().parents[2] / name
 
 
 def reproductions():

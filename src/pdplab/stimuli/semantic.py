@@ -18,19 +18,20 @@ Rogers, T. T., & McClelland, J. L. (2004). *Semantic Cognition*. MIT Press.
 from __future__ import annotations
 
 import io
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
 from ..environment import Environment
+from ..paths import data_dir
 
 __all__ = ["rumelhart_todd_1993", "rumelhart_todd_1993_items", "rogers_mcclelland_2004", "read_table"]
 
 
 def read_table(name):
-    """A shipped table: its output units (the last comment line) and its rows."""
-    text = resources.files(__package__).joinpath("data", name).read_text()
+    """A shipped table in ``stimuli/``: its output units (the last comment
+    line) and its rows."""
+    text = (data_dir("stimuli") / name).read_text()
     header = [line[2:] for line in text.splitlines() if line.startswith("# ")]
     return header[-1].split("|"), pd.read_csv(io.StringIO(text), comment="#")
 
