@@ -39,8 +39,7 @@ def analyse(ds, experiment):
     import pdplab as pl
 
     training = {**experiment.training, "rule": "backprop"}
-    bp = pl.train(experiment.network, experiment.environment, **training, record=experiment.record,
-                  seed=ds["seed"].values)
+    bp = pl.train(experiment.network, experiment.environment, **training, seed=ds["seed"].values)
     n = ds.sizes["replica"]
     fa_splits, fa_ordered, fa_error = _summary(ds)
     bp_splits, bp_ordered, bp_error = _summary(bp)

@@ -37,8 +37,7 @@ def analyse(ds, experiment):
     s, u, v = dl.svd_modes(env)
     epochs = ds["epoch"].values
     deep = dl.mode_strengths(ds["attribute"], u, v).values  # replica, epoch, mode
-    shallow_ds = pl.train(shallow_network(experiment.network), env, **experiment.training,
-                          record={"groups": ["attribute"], "every": 5}, seed=ds["seed"].values)
+    shallow_ds = pl.train(shallow_network(experiment.network), env, **experiment.training, seed=ds["seed"].values)
     shallow = dl.mode_strengths(shallow_ds["attribute"], u, v).values
     R, M = deep.shape[0], len(s)
 

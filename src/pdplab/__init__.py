@@ -8,6 +8,7 @@
 
 __version__ = "0.1.0"
 
+from . import analysis
 from .core import damage
 from .core.files import load, load_weights, save, save_weights
 from .core.network import Group, Network, Projection
@@ -21,7 +22,7 @@ from .sweep import open_sweep
 
 __all__ = [
     "Group", "Network", "Projection", "Environment", "Record",
-    "train", "gradients", "inspect", "damage",
+    "train", "gradients", "inspect", "damage", "analysis",
     "save", "load", "save_weights", "load_weights", "weights_from_dataset",
     "load_spec", "open_sweep",
     "PdplabError", "NetworkError", "DataError", "DivergenceError", "SpecError",

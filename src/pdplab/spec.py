@@ -104,7 +104,8 @@ class Experiment:
     """A loaded spec: the objects :func:`pdplab.train` needs.
 
     ``pl.train(exp.network, exp.environment, **exp.training, replicas=..., seed=...)``
-    or simply ``exp.run()``.
+    or simply ``exp.run()``: ``training`` holds every argument of
+    :func:`pdplab.train` the spec sets, recording and test items included.
     """
 
     name: str
@@ -130,7 +131,7 @@ class Experiment:
         from .core.train import train
 
         ds = train(
-            self.network, self.environment, **self.training, test=self.test, record=self.record,
+            self.network, self.environment, **self.training,
             replicas=self.replicas if replicas is None else replicas,
             seed=self.seed if seed is None else seed, progress=progress,
         )
@@ -319,6 +320,9 @@ def _build(spec, path):
     except (NetworkError, DataError) as exc:
         raise SpecError(f"{path}: {section}: {exc}") from None
     _check_training(training, network, environment, path)
+    training["record"] = record
+    if test is not None:
+        training["test"] = test
     if spec.get("training", {}).get("replicas", 1) < 1:
         raise SpecError(f"{path}: training.replicas: must be ≥ 1")
     return Experiment(
