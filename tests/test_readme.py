@@ -55,3 +55,14 @@ def test_python_examples(tmp_path, monkeypatch):
     assert namespace["passes"]["hidden:delta"].dims == ("replica", "item", "hidden_unit")
     assert namespace["noisy"]["error"].sizes["severity"] == 5
     assert namespace["final"].groupby(["network.groups.hidden.size", "lr"])["error"].mean().size == 4
+
+
+def test_example_script_runs(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / "semantic_network.py")], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines() if line.strip() and line.split()[0].isdigit()]
+    first, last = rows[0], rows[-1]
+    assert float(last[1]) < 0.05 * float(first[1])           # the error falls
+    assert float(last[3]) > float(last[2])                   # domains end further apart than their members
+    assert pl.load(tmp_path / "semantic.nc").sizes["replica"] == 10
