@@ -2,7 +2,7 @@
 
 Case 1: the Rumelhart & Todd (1993) semantic network (item 8 → 8 → 15 ← relation 4;
 15 → 36 logistic, sum-squared error, 32 patterns, an update after every pattern,
-learning rate 0.1): one network, then 100 replicas at once.
+learning rate 0.1): one network, then 100 replicas at once, in float64 and float32.
 Case 2: a network of the size of Plaut et al.'s (1996) reading model (105 → 100 → 61
 logistic, cross-entropy, 3000 patterns, one update per epoch with momentum), in
 float64 and float32.
@@ -54,20 +54,21 @@ def semantic_network():
     )
 
 
-def pdplab_semantic(epochs, replicas):
+def pdplab_semantic(epochs, replicas, dtype="float64"):
     net, env = semantic_network(), rumelhart_todd_1993()
     # Record only at the start and the end, as the PyTorch loop does.
     return lambda: pl.train(net, env, epochs=epochs, lr=0.1, replicas=replicas,
-                            order="permuted", record={"every": 0})
+                            order="permuted", record={"every": 0}, dtype=dtype)
 
 
-def torch_semantic(epochs):
+def torch_semantic(epochs, dtype="float64"):
     import torch
 
     env = rumelhart_todd_1993()
-    items = torch.tensor(env.inputs["item"])
-    relations = torch.tensor(env.inputs["relation"])
-    targets = torch.tensor(env.targets["attribute"])
+    tdtype = {"float64": torch.float64, "float32": torch.float32}[dtype]
+    items = torch.tensor(env.inputs["item"], dtype=tdtype)
+    relations = torch.tensor(env.inputs["relation"], dtype=tdtype)
+    targets = torch.tensor(env.targets["attribute"], dtype=tdtype)
 
     class Semantic(torch.nn.Module):
         def __init__(self):
@@ -84,7 +85,7 @@ def torch_semantic(epochs):
 
     def run():
         torch.manual_seed(0)
-        model = Semantic().double()
+        model = Semantic().to(tdtype)
         opt = torch.optim.SGD(model.parameters(), lr=0.1)
         for _ in range(epochs):
             for i in torch.randperm(len(items)).tolist():
@@ -157,23 +158,25 @@ def main(argv=None):
 
     E, rep = args.epochs, args.repeats
     rows = []
-    one, hundred, base = best_of_each(
-        [pdplab_semantic(E, 1), pdplab_semantic(E, 100), torch_semantic(E) if torch else None], rep
-    )
-    base = base / E * 1e3 if torch else None
-    rows.append(("semantic, 1 network (ms/epoch)", one / E * 1e3, base))
-    rows.append(("semantic, 100 replicas (ms/network-epoch)", hundred / E / 100 * 1e3, base))
+    for dtype in ("float64", "float32"):
+        one, hundred, base = best_of_each(
+            [pdplab_semantic(E, 1, dtype), pdplab_semantic(E, 100, dtype),
+             torch_semantic(E, dtype) if torch else None], rep
+        )
+        base = base / E * 1e3 if torch else None
+        rows.append((f"semantic, 1 network, {dtype} (ms/epoch)", one / E * 1e3, base))
+        rows.append((f"semantic, 100 replicas, {dtype} (ms/network-epoch)", hundred / E / 100 * 1e3, base))
     E2 = max(E // 2, 20)
     for dtype in ("float64", "float32"):
         ours, theirs = best_of_each([pdplab_reading(E2, dtype), torch_reading(E2, dtype) if torch else None], rep)
         theirs = theirs / E2 * 1e3 if torch else None
         rows.append((f"reading-sized, batch, {dtype} (ms/epoch)", ours / E2 * 1e3, theirs))
 
-    print(f"{'case':<46}{'pdplab':>10}{'PyTorch':>10}{'speed-up':>10}")
+    print(f"{'case':<55}{'pdplab':>10}{'PyTorch':>10}{'speed-up':>10}")
     for name, ours, theirs in rows:
         ratio = f"{theirs / ours:9.1f}x" if theirs else "      n/a"
         theirs_s = f"{theirs:10.3f}" if theirs else "       n/a"
-        print(f"{name:<46}{ours:10.3f}{theirs_s}{ratio}")
+        print(f"{name:<55}{ours:10.3f}{theirs_s}{ratio}")
 
 
 if __name__ == "__main__":

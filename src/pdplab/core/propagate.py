@@ -271,9 +271,14 @@ def backward(plan, feedback, nets, acts, out_grads, ws=None):
         name = step.group
         g = None
         for dst, key in step.outgoing:
-            # (W · dᵀ)ᵀ reads W in its stored order, which is faster than d · Wᵀ.
-            buf = None if ws is None or g is not None else ws.back[name]
-            z = np.matmul(feedback[key], d[dst].transpose(0, 2, 1), out=buf).transpose(0, 2, 1)
+            if d[dst].shape[1] == 1:
+                # One pattern: (W · dᵀ)ᵀ reads W in its stored order, faster than d · Wᵀ.
+                buf = None if ws is None or g is not None else ws.back[name]
+                z = np.matmul(feedback[key], d[dst].transpose(0, 2, 1), out=buf).transpose(0, 2, 1)
+            else:
+                # Many patterns: d · Wᵀ keeps the result contiguous for the passes that follow.
+                buf = None if ws is None or g is not None else ws.extra[name]  # free once forward is done
+                z = np.matmul(d[dst], feedback[key].transpose(0, 2, 1), out=buf)
             g = z if g is None else g + z
         if g is not None:
             g = step.activation.backward(nets[name], acts[name], g, out=None if ws is None else ws.delta[name])
