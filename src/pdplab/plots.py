@@ -185,5 +185,5 @@ def mode_curves(epochs, simulated, analytic, s, title):
     ax.set_xlabel("epoch")
     ax.set_ylabel("mode strength a(t)")
     ax.set_title(f"{title}: simulated (solid), analytic (dashed)")
-    ax.legend(frameon=False, fontsize=7)
+    ax.legend(frameon=False, fontsize=7, loc="center right")
     return fig
