@@ -12,10 +12,8 @@ synaptic feedback weights support error backpropagation for deep learning.
 Nature Communications, 7, 13276.
 """
 
-import numpy as np
-
 from pdplab import plots
-from pdplab.models.semantic import differentiation, item_patterns
+from pdplab.models.semantic import differentiation, in_order, item_patterns, mean_sd
 
 NAME = "feedback-alignment"
 TITLE = "Does progressive differentiation survive feedback alignment? (8-item semantic network)"
@@ -25,14 +23,7 @@ OVERRIDES = ["training.rule=feedback_alignment"]
 
 def _summary(ds):
     splits = differentiation(item_patterns(ds))
-    ordered = (splits["domain"] < splits["category"]) & (splits["category"] < splits["item"])
-    final = float(ds["error"].isel(epoch=-1).sum("item").mean())
-    return splits, ordered, final
-
-
-def _stat(x):
-    x = np.asarray(x, dtype=float)
-    return f"{np.nanmean(x):.0f} ± {np.nanstd(x):.0f}" if np.isfinite(x).any() else "never"
+    return splits, in_order(splits), float(ds["error"].isel(epoch=-1).sum("item").mean())
 
 
 def analyse(ds, experiment):
@@ -53,18 +44,16 @@ def analyse(ds, experiment):
         {
             "claim": "progressive differentiation survives feedback alignment",
             "published": "(open question; backprop: domains, then categories, then items)",
-            "measured": f"FA split epochs: domain {_stat(fa_splits['domain'])}, "
-                        f"category {_stat(fa_splits['category'])}, "
-                        f"item {_stat(fa_splits['item'])} (ordered in {int(fa_ordered.sum())} of {n}); backprop: "
-                        f"domain {_stat(bp_splits['domain'])}, category {_stat(bp_splits['category'])}, "
-                        f"item {_stat(bp_splits['item'])} (ordered in {int(bp_ordered.sum())} of {n})",
+            "measured": f"FA split epochs: domain {mean_sd(fa_splits['domain'])}, "
+                        f"category {mean_sd(fa_splits['category'])}, "
+                        f"item {mean_sd(fa_splits['item'])} (ordered in {int(fa_ordered.sum())} of {n}); backprop: "
+                        f"domain {mean_sd(bp_splits['domain'])}, category {mean_sd(bp_splits['category'])}, "
+                        f"item {mean_sd(bp_splits['item'])} (ordered in {int(bp_ordered.sum())} of {n})",
             "holds": bool(fa_ordered.mean() >= 0.8),
         },
     ]
     figures = {"learning_curves_feedback_alignment": plots.learning_curves(ds),
                "learning_curves_backprop": plots.learning_curves(bp)}
-    reps = item_patterns(ds)
-    names = [str(v) for v in reps["item"].values]
     figures["mds_trajectories_feedback_alignment"] = plots.mds_trajectories(
-        reps.isel(replica=0).values, labels=names, title="feedback alignment (replica 0)")
+        item_patterns(ds).isel(replica=0), title="feedback alignment (replica 0)")
     return claims, figures

@@ -20,20 +20,20 @@ def _figure(**kwargs):
 
 def save_figure(fig, path, dpi=120):
     """Write ``fig`` as PNG (atomically: temporary name, then rename)."""
-    import os
-    import tempfile
-    from pathlib import Path
+    from .core.files import atomic
 
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=dpi, bbox_inches="tight")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    with atomic(path) as tmp:
+        fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png")
     return path
+
+
+def _mean_and_band(ax, values, dim, label=None):
+    """Plot the replica mean of ``values`` over ``dim`` with a ±1 sd band."""
+    x = values[dim].values
+    mean = values.mean("replica")
+    line, = ax.plot(x, mean, label=label)
+    sd = values.std("replica")
+    ax.fill_between(x, mean - sd, mean + sd, color=line.get_color(), alpha=0.2, linewidth=0)
 
 
 def learning_curves(ds, by=None, ax=None):
@@ -48,10 +48,7 @@ def learning_curves(ds, by=None, ax=None):
         (label, part.mean("item")) for label, part in err.groupby(by)
     ]
     for label, curve in groups:
-        mean, sd = curve.mean("replica"), curve.std("replica")
-        epochs = curve["epoch"].values
-        line, = ax.plot(epochs, mean, label=None if label is None else str(label))
-        ax.fill_between(epochs, mean - sd, mean + sd, color=line.get_color(), alpha=0.2, linewidth=0)
+        _mean_and_band(ax, curve, "epoch", None if label is None else str(label))
     ax.set_xlabel("epoch")
     ax.set_ylabel("error" if by is None else f"mean error per item, by {by}")
     if by is not None:
@@ -59,70 +56,54 @@ def learning_curves(ds, by=None, ax=None):
     return fig or ax.figure
 
 
-def _rdm(acts):
-    """Correlation distance between items' patterns: acts (item, unit)."""
-    x = acts - acts.mean(axis=1, keepdims=True)
-    norm = np.linalg.norm(x, axis=1, keepdims=True)
-    norm[norm == 0] = 1.0
-    x = x / norm
-    return 1.0 - x @ x.T
+def rdm_heatmap(acts, title=None):
+    """Heatmap of the correlation-distance RDM of ``acts``, a DataArray with
+    dims (item, <group>_unit)."""
+    from .analysis import rsa
 
-
-def rdm_heatmap(acts, labels=None, title=None):
-    """Heatmap of the correlation-distance RDM of ``acts`` (a DataArray with
-    dims (item, unit), or an array)."""
-    values = np.asarray(acts)
-    labels = list(acts["item"].values) if labels is None and hasattr(acts, "coords") else labels
+    labels = [str(v) for v in acts["item"].values]
     fig = _figure(figsize=(5, 4.5))
     ax = fig.add_subplot()
-    im = ax.imshow(_rdm(values), cmap="viridis", vmin=0, vmax=2)
-    if labels is not None:
-        ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
-        ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    im = ax.imshow(rsa.rdm(acts, "correlation").values, cmap="viridis", vmin=0, vmax=2)
+    ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
     fig.colorbar(im, ax=ax, label="1 − r")
     if title:
         ax.set_title(title)
     return fig
 
 
-def dendrogram(acts, labels=None, title=None, ax=None):
-    """Average-linkage clustering of items by the Euclidean distance of their patterns."""
+def dendrogram(acts, title=None):
+    """Average-linkage clustering of items by the Euclidean distance of their
+    patterns; ``acts`` has dims (item, <group>_unit)."""
     from scipy.cluster import hierarchy
 
-    values = np.asarray(acts)
-    labels = list(acts["item"].values) if labels is None and hasattr(acts, "coords") else labels
-    fig = None
-    if ax is None:
-        fig = _figure(figsize=(5, 3.5))
-        ax = fig.add_subplot()
-    tree = hierarchy.linkage(values, method="average", metric="euclidean")
-    hierarchy.dendrogram(tree, labels=labels, ax=ax, leaf_rotation=90, color_threshold=0)
+    from .analysis import rsa
+
+    fig = _figure(figsize=(5, 3.5))
+    ax = fig.add_subplot()
+    tree = rsa.linkage(rsa.rdm(acts, "euclidean"))
+    hierarchy.dendrogram(tree, labels=[str(v) for v in acts["item"].values], ax=ax, leaf_rotation=90,
+                         color_threshold=0)
     ax.set_ylabel("distance")
     if title:
         ax.set_title(title)
-    return fig or ax.figure
+    return fig
 
 
-def mds_trajectories(acts, labels=None, title=None):
+def mds_trajectories(acts, title=None):
     """Items' paths through representation space over training, in 2-D by
-    classical MDS of all (epoch, item) patterns together.
+    classical MDS of all (epoch, item) patterns together; ``acts`` has dims
+    (epoch, item, <group>_unit)."""
+    from .analysis import rsa
 
-    ``acts`` has dims (epoch, item, unit).
-    """
-    values = np.asarray(acts)
-    n_epochs, n_items, _ = values.shape
-    labels = list(acts["item"].values) if labels is None and hasattr(acts, "coords") else labels
-    flat = values.reshape(n_epochs * n_items, -1)
-    centred = flat - flat.mean(axis=0)
-    u, s, _ = np.linalg.svd(centred, full_matrices=False)
-    xy = (u[:, :2] * s[:2]).reshape(n_epochs, n_items, 2)
+    xy = rsa.mds(acts).transpose("epoch", "item", "component").values
     fig = _figure(figsize=(5, 5))
     ax = fig.add_subplot()
-    for i in range(n_items):
+    for i, label in enumerate(acts["item"].values):
         line, = ax.plot(xy[:, i, 0], xy[:, i, 1], "-", linewidth=1)
         ax.plot(xy[-1, i, 0], xy[-1, i, 1], "o", color=line.get_color())
-        if labels is not None:
-            ax.annotate(str(labels[i]), xy[-1, i], fontsize=8, xytext=(3, 3), textcoords="offset points")
+        ax.annotate(str(label), xy[-1, i], fontsize=8, xytext=(3, 3), textcoords="offset points")
     ax.set_xlabel("dimension 1")
     ax.set_ylabel("dimension 2")
     if title:
@@ -134,12 +115,7 @@ def series(values, ylabel, dim="epoch"):
     """One quantity over ``dim``: replica mean and ±1 sd band."""
     fig = _figure(figsize=(5, 3.5))
     ax = fig.add_subplot()
-    mean = values.mean("replica") if "replica" in values.dims else values
-    x = values[dim].values
-    line, = ax.plot(x, mean)
-    if "replica" in values.dims:
-        sd = values.std("replica")
-        ax.fill_between(x, mean - sd, mean + sd, color=line.get_color(), alpha=0.2, linewidth=0)
+    _mean_and_band(ax, values, dim)
     ax.set_xlabel(dim)
     ax.set_ylabel(ylabel)
     return fig

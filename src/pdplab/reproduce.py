@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .core.files import load, save
+from .core.files import atomic, load, save
 from .exceptions import DataError
 from .paths import data_dir
 from .spec import SpecError, load_spec
@@ -73,7 +73,8 @@ def reproduce(name, out, replicas=None, overrides=(), progress=True, log=print):
         log(f"reusing {results}")
     claims, figures = module.analyse(ds, experiment)
     table = pd.DataFrame(claims, columns=CLAIM_COLUMNS)
-    _write_csv(table, out / "claims.csv")
+    with atomic(out / "claims.csv") as tmp:
+        table.to_csv(tmp, index=False)
     names = []
     for fig_name, fig in figures.items():
         save_figure(fig, out / "figures" / f"{fig_name}.png")
@@ -94,12 +95,6 @@ def _reusable(results, experiment):
     return None
 
 
-def _write_csv(table, path):
-    tmp = path.with_name(f".{path.name}.tmp")
-    table.to_csv(tmp, index=False)
-    tmp.replace(path)
-
-
 def _write_report(path, module, experiment, table, figures):
     lines = [f"# {module.TITLE}", "", (module.__doc__ or "").strip(), "",
              f"Model: `{experiment.path.name}`, {experiment.replicas} replicas.", "",
@@ -109,6 +104,5 @@ def _write_report(path, module, experiment, table, figures):
     lines.append("")
     for name in figures:
         lines += [f"![{name}](figures/{name}.png)", ""]
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("\n".join(lines))
-    tmp.replace(path)
+    with atomic(path) as tmp:
+        Path(tmp).write_text("\n".join(lines))

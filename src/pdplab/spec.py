@@ -44,7 +44,7 @@ import copy
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import tomli_w
@@ -113,13 +113,10 @@ class Experiment:
     spec: dict
     network: Network
     environment: object
-    test: object
     training: dict
-    record: Record
     replicas: int = 1
     seed: int = 0
     reproduction: str | None = None
-    settings: dict = field(default_factory=dict)
 
     @property
     def text(self):
@@ -331,9 +328,7 @@ def _build(spec, path):
         spec=spec,
         network=network,
         environment=environment,
-        test=test,
         training=training,
-        record=record,
         replicas=spec.get("training", {}).get("replicas", 1),
         seed=spec.get("training", {}).get("seed", 0),
         reproduction=spec.get("reproduction"),

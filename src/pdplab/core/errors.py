@@ -66,6 +66,8 @@ class ErrorFunction:
     """An error measure ``E(out, target)`` summed over a group's units."""
 
     name = ""
+    #: The activations whose outputs this error accepts.
+    activations = ("logistic", "tanh", "linear", "relu", "softmax")
 
     def value(self, out, target):
         """Error per pattern, summed over the last (unit) axis."""
@@ -96,8 +98,7 @@ class CrossEntropy(ErrorFunction):
     """Cross-entropy for logistic units, measured from the target's entropy."""
 
     name = "cross_entropy"
-    #: Activations whose outputs are probabilities.
-    activations = ("logistic", "softmax")
+    activations = ("logistic", "softmax")  # outputs that are probabilities
 
     def value(self, out, target):
         o = np.clip(out, _EPS, 1.0 - _EPS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import xarray as xr
@@ -16,26 +17,33 @@ import xarray as xr
 from ..exceptions import DataError
 from .record import network_attr, provenance, weights_from_dataset, weights_to_dataset
 
-__all__ = ["save", "load", "save_weights", "load_weights"]
+__all__ = ["atomic", "save", "load", "save_weights", "load_weights"]
 
 ENGINE = "netcdf4"
 
 
-def save(ds, path):
-    """Write ``ds`` to the netCDF file ``path`` atomically."""
+@contextmanager
+def atomic(path):
+    """Yield a temporary path beside ``path``; once the block has written it,
+    rename it to ``path``.  If the block fails, nothing is left behind."""
     path = Path(path)
     if not path.parent.exists():
         raise DataError(f"{path}: folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
-        ds.to_netcdf(tmp, engine=ENGINE)
+        yield tmp
         os.replace(tmp, path)
-    except BaseException:
+    finally:
         if os.path.exists(tmp):
             os.remove(tmp)
-        raise
-    return path
+
+
+def save(ds, path):
+    """Write ``ds`` to the netCDF file ``path`` atomically."""
+    with atomic(path) as tmp:
+        ds.to_netcdf(tmp, engine=ENGINE)
+    return Path(path)
 
 
 def load(path):

@@ -316,9 +316,9 @@ def _check_group(g):
         error = None if g.error is None else get_error(g.error, act)
     except ValueError as exc:
         raise NetworkError(f"group {g.name!r}: {exc}") from None
-    if error is not None and error.name == "cross_entropy" and act.name not in ("logistic", "softmax"):
+    if error is not None and act.name not in error.activations:
         raise NetworkError(
-            f"group {g.name!r}: cross_entropy needs logistic or softmax units, not {act.name}"
+            f"group {g.name!r}: {error.name} needs {' or '.join(error.activations)} units, not {act.name}"
         )
     if not isinstance(g.bias, (bool, int, float)):
         raise NetworkError(f"group {g.name!r}: bias must be True, False or a number, not {g.bias!r}")

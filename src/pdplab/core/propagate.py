@@ -125,8 +125,7 @@ class Plan:
         projections read; ``arrays[g]`` becomes a view of it."""
         out = dict(arrays)
         for g in self.augmented & set(arrays):
-            a = arrays[g]
-            aug = np.concatenate([a, np.ones(a.shape[:-1] + (1,), a.dtype)], axis=-1)
+            aug = with_ones(arrays[g])
             out[ones_name(g)], out[g] = aug, aug[..., :-1]
         return out
 
@@ -134,6 +133,11 @@ class Plan:
 #: Workspace activations with at most this many rows (replicas × patterns)
 #: are written straight next to their column of ones.
 _FEW_ROWS = 4
+
+
+def with_ones(a):
+    """``a`` with a column of ones appended on its last axis."""
+    return np.concatenate([a, np.ones(a.shape[:-1] + (1,), a.dtype)], axis=-1)
 
 
 def ones_name(group):
@@ -169,7 +173,8 @@ class Workspace:
                     self.act_ones_view[step.group] = view
             self.delta[step.group] = np.empty(shape, dtype)
             self.extra[step.group] = np.empty(shape, dtype)
-            self.back[step.group] = np.empty((replicas, n, batch), dtype)
+            if batch == 1:  # see backward()
+                self.back[step.group] = np.empty((replicas, n, batch), dtype)
             if groups[step.group].is_output:
                 self.own[step.group] = np.empty(shape, dtype)
         self._bias_views = {}
@@ -208,7 +213,7 @@ def forward(plan, weights, inputs, ws=None):
         acts[g] = step.activation.forward(net, out=None if ws is None else ws.act[g])
         if step.with_ones is not None:
             if ws is None:
-                acts[step.with_ones] = np.concatenate([acts[g], np.ones(acts[g].shape[:-1] + (1,), net.dtype)], -1)
+                acts[step.with_ones] = with_ones(acts[g])
             else:
                 if g in ws.act_ones_view:
                     np.copyto(ws.act_ones_view[g], acts[g])

@@ -242,8 +242,6 @@ class Recorder:
 
     def take(self, epoch, params, feedback, inputs, targets):
         i = len(self.epochs)
-        if i == self.error.shape[1]:
-            self._grow()
         nets, acts = forward(self.plan, params, inputs)
         err = error_values(self.plan, acts, targets)
         self.error[:, i] = err
@@ -265,11 +263,6 @@ class Recorder:
             else:
                 arr[:, i] = acts[g]
         self.epochs.append(epoch)
-
-    def _grow(self):
-        self.error = np.concatenate([self.error, self.error[:, -1:]], axis=1)
-        for name, (g, arr) in self.arrays.items():
-            self.arrays[name] = (g, np.concatenate([arr, arr[:, -1:]], axis=1))
 
     def dataset(self, test):
         n = len(self.epochs)

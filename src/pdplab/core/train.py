@@ -261,11 +261,10 @@ class _TrainingSet:
 
     def batches(self, size, rngs):
         """Yield (inputs, targets, pattern weights) for each update of one epoch."""
-        idx = self._epoch_order(rngs)
+        # A whole permuted epoch in one update is the ordered batch: no order to draw.
+        whole = size >= self.n and self.order == "permuted"
+        idx = None if whole else self._epoch_order(rngs)
         if idx is None:
-            ins, tgs, ws = self.inputs, self.targets, self.weights
-        elif size >= self.n and self.order == "permuted":
-            # A whole permuted epoch in one update is the ordered batch.
             ins, tgs, ws = self.inputs, self.targets, self.weights
         else:
             ins = {g: a[0][idx] for g, a in self.inputs.items()}

@@ -16,7 +16,8 @@ import xarray as xr
 from ..analysis import rsa
 from ..core import damage
 
-__all__ = ["item_patterns", "differentiation", "output_over_training", "damage_accuracy", "LEVELS"]
+__all__ = ["item_patterns", "differentiation", "in_order", "mean_sd", "output_over_training", "damage_accuracy",
+           "reproduce_semantic", "LEVELS"]
 
 #: The three levels of differentiation: label coordinate, and the coordinate
 #: whose groups the comparison stays within.
@@ -54,6 +55,17 @@ def differentiation(acts, metric="correlation", fraction=0.5):
     for level, (label, within) in LEVELS.items():
         out[level] = rsa.split_epoch(d, labels[label], None if within is None else labels[within], fraction)
     return xr.Dataset(out)
+
+
+def in_order(splits):
+    """Per replica: did domains split before categories, and categories before items?"""
+    return (splits["domain"] < splits["category"]) & (splits["category"] < splits["item"])
+
+
+def mean_sd(epochs):
+    """Split epochs as "mean ± sd" over replicas ("never" if none split)."""
+    x = np.asarray(epochs, dtype=float)
+    return f"{np.nanmean(x):.0f} ± {np.nanstd(x):.0f}" if np.isfinite(x).any() else "never"
 
 
 def output_over_training(ds, item, relation, unit):
@@ -120,12 +132,7 @@ def reproduce_semantic(ds, experiment, general, specific, illusion, severities):
     reps = item_patterns(ds)
     splits = differentiation(reps)
     n = ds.sizes["replica"]
-
-    def stat(x):
-        x = np.asarray(x, dtype=float)
-        return f"{np.nanmean(x):.0f} ± {np.nanstd(x):.0f}"
-
-    ordered = (splits["domain"] < splits["category"]) & (splits["category"] < splits["item"])
+    ordered = in_order(splits)
     item, relation, unit = illusion
     curve = output_over_training(ds, item, relation, unit).mean("replica")
     values = curve.values
@@ -145,8 +152,8 @@ def reproduce_semantic(ds, experiment, general, specific, illusion, severities):
         {
             "claim": "progressive differentiation: domains split first, then categories, then items",
             "published": "plants/animals, then e.g. birds/fish and trees/flowers, then individual items",
-            "measured": f"split epochs (mean ± sd over {n} replicas): domain {stat(splits['domain'])}, "
-                        f"category {stat(splits['category'])}, item {stat(splits['item'])}; "
+            "measured": f"split epochs (mean ± sd over {n} replicas): domain {mean_sd(splits['domain'])}, "
+                        f"category {mean_sd(splits['category'])}, item {mean_sd(splits['item'])}; "
                         f"in that order in {int(ordered.sum())} of {n} replicas",
             "holds": bool(ordered.mean() >= 0.8),
         },
@@ -168,13 +175,12 @@ def reproduce_semantic(ds, experiment, general, specific, illusion, severities):
         },
     ]
     epochs = reps["epoch"].values
-    names = [str(v) for v in reps["item"].values]
     figures = {"learning_curve": plots.learning_curves(ds, by="relation")}
     for e in (epochs[len(epochs) // 10], epochs[len(epochs) // 3], epochs[-1]):
         figures[f"dendrogram_epoch_{e}"] = plots.dendrogram(
-            reps.isel(replica=0).sel(epoch=e).values, labels=names, title=f"epoch {e} (replica 0)")
+            reps.isel(replica=0).sel(epoch=e), title=f"epoch {e} (replica 0)")
     figures["mds_trajectories"] = plots.mds_trajectories(
-        reps.isel(replica=0).values, labels=names, title="representations over training (replica 0)")
+        reps.isel(replica=0), title="representations over training (replica 0)")
     figures["illusory_correlation"] = plots.series(
         output_over_training(ds, item, relation, unit), f"output '{unit}' for '{item} {relation}'")
     figures["damage"] = plots.damage_curves(acc)
