@@ -3,26 +3,25 @@
 Trained on eight items, the semantic network learns every fact; its item
 representations differentiate progressively (plants from animals, then trees
 from flowers and birds from fish, then the items themselves); the false fact
-"pine has leaves" is briefly believed while pine is still close to the other
-plants; and noise on the weights into the representation layer erases
-specific knowledge before general knowledge, as in semantic dementia.
+"pine has leaves" is believed while pine is still close to the other plants,
+then unlearned; and noise on the weights into the representation layer
+erases specific knowledge before general knowledge, as in semantic dementia.
 
-Split epochs use correlation distances between the representation layer's
-patterns for the eight items: a level splits at the first recorded epoch
-from which items in different groups stay further apart than items in the
-same group by at least half the final gap (``pdplab.analysis.rsa.split_epoch``).
+Differentiation is measured on the Euclidean distances between the
+representation layer's patterns for the eight items: a level (plants vs
+animals; categories within a domain; items within a category) splits when
+its mean distance has covered half of its rise from its value before
+training to its peak (``pdplab.models.semantic``).  The claims are tests
+over the replicas (``pdplab.models.semantic_claims``).
 """
 
-from pdplab.models.semantic import reproduce_semantic
+from pdplab.models import semantic_claims
 
 NAME = "rumelhart-todd-1993"
 TITLE = "Rumelhart & Todd (1993): learning, progressive differentiation, illusory correlation, damage"
 SPEC = "rumelhart_todd_1993.toml"
 
-GENERAL = ["living thing", "plant", "animal", "living", "grow", "move"]
-SPECIFIC = ["pine", "oak", "rose", "daisy", "robin", "canary", "sunfish", "salmon"]
-
 
 def analyse(ds, experiment):
-    return reproduce_semantic(ds, experiment, GENERAL, SPECIFIC, illusion=("pine", "has", "leaves"),
-                              severities=[0, 1, 2, 4, 8])
+    return semantic_claims.analyse(ds, experiment, illusion_fact=("pine", "has", "leaves"), naming=("ISA",),
+                                   severities=[0, 1, 2, 4, 8])

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import pdplab as pl
+from pdplab.claims import COLUMNS
 from pdplab.cli import main
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
@@ -56,15 +57,18 @@ def test_reproduce_list_and_console_script():
 
 def test_reproduce_writes_claims_report_and_figures(tmp_path, capsys):
     out = tmp_path / "rt"
-    assert main(["reproduce", "rumelhart-todd-1993", "--out", str(out), "--replicas", "2", "--quiet"]) == 0
+    assert main(["reproduce", "rumelhart-todd-1993", "--out", str(out), "--replicas", "2", "--quiet",
+                 "--set", "training.epochs=300"]) == 0
     printed = capsys.readouterr().out
     assert "claim" in printed and "holds" in printed
     claims = (out / "claims.csv").read_text().splitlines()
-    assert claims[0] == "claim,published,measured,holds" and len(claims) >= 3
+    assert claims[0] == ",".join(COLUMNS) and len(claims) >= 3
     report = (out / "report.md").read_text()
-    assert "| claim | published | measured | holds |" in report
+    assert "| claim | published | measured | test | n | effect [CI] | p | holds |" in report
     figures = sorted(p.name for p in (out / "figures").iterdir())
     assert "learning_curve.png" in figures and "mds_trajectories.png" in figures
     for name in figures:
         assert f"figures/{name}" in report
     assert pl.load(out / "results.nc").sizes["replica"] == 2
+    assert "| `training.epochs` | `300` | **changed for this run**" in report
+    assert "| `training.replicas` | `2` | **changed for this run**" in report

@@ -64,5 +64,8 @@ def test_example_script_runs(tmp_path):
     rows = [line.split() for line in result.stdout.splitlines() if line.strip() and line.split()[0].isdigit()]
     first, last = rows[0], rows[-1]
     assert float(last[1]) < 0.05 * float(first[1])           # the error falls
-    assert float(last[3]) > float(last[2])                   # domains end further apart than their members
-    assert pl.load(tmp_path / "semantic.nc").sizes["replica"] == 10
+    assert float(last[2]) > float(last[3]) > float(last[4]) > 3 * float(first[4])  # domains end furthest apart
+    splits = re.findall(r"(domain|category|item) (\d+) \[", result.stdout)
+    assert [level for level, _ in splits] == ["domain", "category", "item"]
+    assert int(splits[0][1]) < int(splits[1][1]) < int(splits[2][1])
+    assert pl.load(tmp_path / "semantic.nc").sizes["replica"] == 20

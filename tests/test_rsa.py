@@ -57,21 +57,36 @@ def test_category_structure_is_found():
 
 
 def test_split_epochs_follow_a_staged_differentiation():
-    # Items split by domain at epoch 2, by category at epoch 5, over epochs 0–8.
+    # From a common small random start, items split by domain over epochs
+    # 2–4, by category over 5–7 and individually over 7–9 (epochs 0–10).
     domain = np.array([0, 0, 0, 0, 1, 1, 1, 1])
     category = np.array([0, 0, 1, 1, 2, 2, 3, 3])
-    epochs = np.arange(9)
-    x = np.zeros((9, 8, 4))
-    for t in epochs:
-        x[t, :, 0] = np.where(domain == 0, 1.0, -1.0) * (t >= 2)
-        x[t, :, 1] = np.where(category % 2 == 0, 1.0, -1.0) * (t >= 5)
-        x[t, :, 2] = np.arange(8) * 0.5 * (t >= 7)
+    epochs = np.arange(11)
+    ramp = lambda start: np.clip((epochs - start) / 2, 0, 1)  # 0 → 1 over two epochs
+    x = np.zeros((11, 8, 4)) + 0.01 * np.random.default_rng(0).normal(size=(1, 8, 4))
+    x[:, :, 0] += np.where(domain == 0, 1.0, -1.0) * ramp(2)[:, None]
+    x[:, :, 1] += np.where(category % 2 == 0, 1.0, -1.0) * ramp(5)[:, None]
+    x[:, :, 2] += np.where(np.arange(8) % 2 == 0, 0.5, -0.5) * ramp(7)[:, None]
     acts = xr.DataArray(x[None], dims=("replica", "epoch", "item", "h_unit"), coords={"epoch": epochs})
     d = rsa.rdm(acts, "euclidean")
-    assert float(rsa.split_epoch(d, domain)[0]) == 2
-    assert float(rsa.split_epoch(d, category, within=domain)[0]) == 5
-    items = rsa.split_epoch(d, np.arange(8), within=category)
-    assert float(items[0]) == 7
+    by_domain = rsa.separation(d, domain)
+    assert by_domain.dims == ("replica", "epoch")
+    assert float(rsa.split_epoch(by_domain)[0]) == pytest.approx(3, abs=0.3)
+    assert float(rsa.split_epoch(rsa.separation(d, category, within=domain))[0]) == pytest.approx(6, abs=0.3)
+    items = rsa.separation(d, np.arange(8), within=category)
+    assert float(rsa.split_epoch(items)[0]) == pytest.approx(8, abs=0.3)
+    # Stopping at epoch 6 leaves the items undifferentiated; a separation that
+    # never rises enough is NaN, not a split.
+    assert np.isnan(float(rsa.split_epoch(items, until=[6])[0]))
+    assert np.isnan(float(rsa.split_epoch(items.isel(epoch=slice(0, 6)))[0]))
+    first_only = rsa.separation(d, np.arange(8), within=category, among=np.arange(8) == 0)
+    assert float(rsa.split_epoch(first_only)[0]) == pytest.approx(8, abs=0.3)
+
+
+def test_split_epoch_interpolates_between_recorded_epochs():
+    sep = xr.DataArray([[1.0, 1.0, 3.0, 5.0]], dims=("replica", "epoch"), coords={"epoch": [0, 10, 20, 40]})
+    assert float(rsa.split_epoch(sep)[0]) == 20  # half of the rise 1 → 5 is 3, reached at 20
+    assert float(rsa.split_epoch(sep, fraction=0.75)[0]) == 30  # 4, half-way from 20 to 40
 
 
 def test_mds_trajectories_shape():

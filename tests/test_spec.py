@@ -71,6 +71,9 @@ def test_overrides_reach_list_elements():
         (lambda s: s["network"]["groups"][2].pop("name"), ["network", "name"]),
         (lambda s: s["training"].update(schedule={"x": {"lr": 1}}), ["training.schedule.x", "epoch"]),
         (lambda s: s["training"].update(batch_size=0, update="minibatch"), ["training.batch_size"]),
+        (lambda s: s.update(sources={"training.lrr": "a paper"}), ["sources.'training.lrr'", "no key"]),
+        (lambda s: s.update(sources={"network.groups.hiden.size": "a paper"}), ["sources", "'hiden'"]),
+        (lambda s: s.update(sources={"training.lr": 3}), ["sources.'training.lr'", "string"]),
     ],
 )
 def test_bad_specs_name_file_and_key(tmp_path, change, words):

@@ -57,8 +57,8 @@ def cmd_reproduce(args):
         raise PdplabError("reproduce: give NAME and --out DIR, or --list")
     table = reproduce(args.name, args.out, replicas=args.replicas, overrides=args.set, progress=not args.quiet,
                       log=(lambda *a: None) if args.quiet else print)
-    with_mark = table.assign(holds=table["holds"].map({True: "yes", False: "no"}))
-    print(with_mark.to_string(index=False))
+    print(table[["claim", "n", "effect", "ci_low", "ci_high", "p", "holds"]].to_string(
+        index=False, float_format=lambda x: f"{x:.3g}", na_rep="", max_colwidth=70))
     _say(args, f"report: {Path(args.out) / 'report.md'}")
 
 

@@ -1,21 +1,26 @@
 """Figures of results, drawn with matplotlib's Agg backend (no display needed).
 
-Each function takes a results Dataset (or DataArray) and returns a
-:class:`matplotlib.figure.Figure`.
+Each function returns a :class:`matplotlib.figure.Figure`.  Quantities
+measured on many replicas are drawn as their median over replicas with the
+interquartile range shaded (:data:`BAND`), which, unlike a mean ± sd band,
+never leaves the range the quantity can take (an error is never below 0).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["learning_curves", "rdm_heatmap", "dendrogram", "mds_trajectories", "series", "damage_curves",
-           "save_figure"]
+__all__ = ["BAND", "learning_curves", "rdm_heatmap", "dendrograms", "mds_trajectories", "separation_curves",
+           "fact_curves", "damage_curves", "singular_modes", "mode_curves", "half_times", "save_figure"]
+
+#: What the shaded bands of every figure show.
+BAND = "line: median over replicas; band: interquartile range (25th–75th percentile)"
 
 
 def _figure(**kwargs):
     from matplotlib.figure import Figure
 
-    return Figure(**kwargs)
+    return Figure(layout="constrained", **kwargs)
 
 
 def save_figure(fig, path, dpi=120):
@@ -27,31 +32,41 @@ def save_figure(fig, path, dpi=120):
     return path
 
 
-def _mean_and_band(ax, values, dim, label=None):
-    """Plot the replica mean of ``values`` over ``dim`` with a ±1 sd band."""
+def _band(ax, values, dim="epoch", label=None, color=None, **line):
+    """Plot the median of ``values`` over replicas against ``dim``, with the
+    interquartile range shaded."""
     x = values[dim].values
-    mean = values.mean("replica")
-    line, = ax.plot(x, mean, label=label)
-    sd = values.std("replica")
-    ax.fill_between(x, mean - sd, mean + sd, color=line.get_color(), alpha=0.2, linewidth=0)
+    q = values.quantile([0.25, 0.5, 0.75], dim="replica").transpose("quantile", dim).values
+    drawn, = ax.plot(x, q[1], label=label, color=color, **line)
+    ax.fill_between(x, q[0], q[2], color=drawn.get_color(), alpha=0.2, linewidth=0)
+    return drawn
 
 
-def learning_curves(ds, by=None, ax=None):
-    """Error summed over items (or averaged within each value of the item
-    coordinate ``by``) against epoch: the replica mean with a band of ±1 sd."""
+def _colours(labels):
+    from matplotlib import colormaps
+
+    cmap = colormaps["tab10"]
+    return {label: cmap(i % 10) for i, label in enumerate(dict.fromkeys(labels))}
+
+
+def learning_curves(ds, by=None, ax=None, label=None):
+    """Error against epoch: summed over all test items, or (with ``by``, an
+    item coordinate) the mean error per item within each of its values."""
     fig = None
     if ax is None:
         fig = _figure(figsize=(6, 4))
         ax = fig.add_subplot()
     err = ds["error"]
-    groups = [(None, err.sum("item"))] if by is None else [
-        (label, part.mean("item")) for label, part in err.groupby(by)
-    ]
-    for label, curve in groups:
-        _mean_and_band(ax, curve, "epoch", None if label is None else str(label))
+    if by is None:
+        _band(ax, err.sum("item"), label=label)
+        ax.set_ylabel("error, summed over all items")
+    else:
+        for value, part in err.groupby(by):
+            _band(ax, part.mean("item"), label=str(value))
+        ax.set_ylabel(f"error per item, mean within each {by}")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("error" if by is None else f"mean error per item, by {by}")
-    if by is not None:
+    ax.set_ylim(bottom=0)
+    if by is not None or label is not None:
         ax.legend(frameon=False)
     return fig or ax.figure
 
@@ -73,64 +88,124 @@ def rdm_heatmap(acts, title=None):
     return fig
 
 
-def dendrogram(acts, title=None):
-    """Average-linkage clustering of items by the Euclidean distance of their
-    patterns; ``acts`` has dims (item, <group>_unit)."""
+def dendrograms(acts, stages, colour_by="category"):
+    """Average-linkage clustering of the items at several stages of
+    training, from the replica-mean Euclidean distance matrix.
+
+    Parameters
+    ----------
+    acts : xarray.DataArray
+        (replica, epoch, item, <group>_unit).
+    stages : sequence of (epoch, title)
+        One panel each, drawn at the recorded epoch nearest ``epoch``.
+    colour_by : str
+        Item coordinate whose values colour the leaf labels.
+    """
     from scipy.cluster import hierarchy
 
     from .analysis import rsa
 
-    fig = _figure(figsize=(5, 3.5))
-    ax = fig.add_subplot()
-    tree = rsa.linkage(rsa.rdm(acts, "euclidean"))
-    hierarchy.dendrogram(tree, labels=[str(v) for v in acts["item"].values], ax=ax, leaf_rotation=90,
-                         color_threshold=0)
-    ax.set_ylabel("distance")
-    if title:
-        ax.set_title(title)
+    fig = _figure(figsize=(3.2 * len(stages), 3.6))
+    axes = fig.subplots(1, len(stages), sharey=True, squeeze=False)[0]
+    colours = _colours(acts[colour_by].values)
+    for ax, (epoch, title) in zip(axes, stages):
+        at = acts.sel(epoch=epoch, method="nearest")
+        d = rsa.mean_rdm(rsa.rdm(at, "euclidean"))
+        tree = rsa.linkage(d)
+        labels = [str(v) for v in acts["item"].values]
+        hierarchy.dendrogram(tree, labels=labels, ax=ax, leaf_rotation=90, color_threshold=0,
+                             above_threshold_color="0.3")
+        kinds = dict(zip(labels, acts[colour_by].values))
+        for tick in ax.get_xmajorticklabels():
+            tick.set_color(colours[kinds[tick.get_text()]])
+            tick.set_fontsize(7 if len(labels) > 12 else 8)
+        ax.set_title(f"{title}\nepoch {int(at['epoch'])}", fontsize=9)
+    axes[0].set_ylabel("Euclidean distance (replica mean)")
     return fig
 
 
-def mds_trajectories(acts, title=None):
+def mds_trajectories(acts, title=None, colour_by="category"):
     """Items' paths through representation space over training, in 2-D by
     classical MDS of all (epoch, item) patterns together; ``acts`` has dims
-    (epoch, item, <group>_unit)."""
+    (epoch, item, <group>_unit).  One colour per value of ``colour_by``; a
+    dot marks each item's end point."""
     from .analysis import rsa
 
     xy = rsa.mds(acts).transpose("epoch", "item", "component").values
-    fig = _figure(figsize=(5, 5))
+    kinds = acts[colour_by].values
+    colours = _colours(kinds)
+    fig = _figure(figsize=(6, 6))
     ax = fig.add_subplot()
     for i, label in enumerate(acts["item"].values):
-        line, = ax.plot(xy[:, i, 0], xy[:, i, 1], "-", linewidth=1)
-        ax.plot(xy[-1, i, 0], xy[-1, i, 1], "o", color=line.get_color())
-        ax.annotate(str(label), xy[-1, i], fontsize=8, xytext=(3, 3), textcoords="offset points")
-    ax.set_xlabel("dimension 1")
-    ax.set_ylabel("dimension 2")
+        colour = colours[kinds[i]]
+        ax.plot(xy[:, i, 0], xy[:, i, 1], "-", linewidth=1, color=colour, alpha=0.7)
+        ax.plot(xy[-1, i, 0], xy[-1, i, 1], "o", color=colour)
+        ax.annotate(str(label), xy[-1, i], fontsize=7, xytext=(3, 3), textcoords="offset points")
+    for kind, colour in colours.items():
+        ax.plot([], [], "-o", color=colour, label=str(kind))
+    ax.legend(frameon=False, fontsize=8, title=colour_by)
+    ax.set_xlabel("MDS dimension 1")
+    ax.set_ylabel("MDS dimension 2")
     if title:
         ax.set_title(title)
     return fig
 
 
-def series(values, ylabel, dim="epoch"):
-    """One quantity over ``dim``: replica mean and ±1 sd band."""
-    fig = _figure(figsize=(5, 3.5))
+def separation_curves(separation, splits):
+    """Each level's separation over training (median and IQR over replicas)
+    with its median split epoch marked; ``separation`` and ``splits`` are
+    Datasets with one variable per level."""
+    fig = _figure(figsize=(6, 4))
     ax = fig.add_subplot()
-    _mean_and_band(ax, values, dim)
-    ax.set_xlabel(dim)
-    ax.set_ylabel(ylabel)
+    for level in separation.data_vars:
+        line = _band(ax, separation[level], label=level)
+        split = splits[level].values
+        if np.isfinite(split).any():
+            ax.axvline(np.median(split[np.isfinite(split)]), color=line.get_color(), linestyle=":", linewidth=1)
+    ax.set_xscale("symlog", linthresh=10)
+    ax.set_xlim(left=0)
+    ax.set_xlabel("epoch (log scale above 10)")
+    ax.set_ylabel("mean Euclidean distance between items")
+    ax.set_ylim(bottom=0)
+    ax.legend(frameon=False, title="items differing by")
     return fig
 
 
-def damage_curves(accuracy):
-    """Accuracy (level, severity) against damage severity, one line per level."""
-    fig = _figure(figsize=(5, 3.5))
+def fact_curves(curves, marks=(), ylabel="output"):
+    """Outputs over training (median and IQR over replicas), one line per
+    entry of ``curves`` (label → DataArray (replica, epoch)); ``marks`` are
+    (epoch, label) pairs drawn as vertical lines."""
+    fig = _figure(figsize=(6, 4))
     ax = fig.add_subplot()
-    for level in accuracy["level"].values:
-        ax.plot(accuracy["severity"], accuracy.sel(level=level), "o-", label=str(level))
-    ax.set_xlabel("damage (noise sd)")
-    ax.set_ylabel("share of true attributes active")
-    ax.set_ylim(0, 1.05)
-    ax.legend(frameon=False)
+    for label, values in curves.items():
+        _band(ax, values, label=label)
+    for epoch, label in marks:
+        if np.isfinite(epoch):
+            ax.axvline(epoch, color="0.4", linestyle=":", linewidth=1)
+            ax.annotate(label, (epoch, 1.0), rotation=90, fontsize=7, va="top", ha="right", color="0.3")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False, fontsize=8)
+    return fig
+
+
+def damage_curves(damage):
+    """Under damage: the share of each level's true facts still active, and
+    the share of false facts active (false alarms), against severity;
+    ``damage`` is a Dataset from :func:`pdplab.models.semantic.damage_by_level`."""
+    fig = _figure(figsize=(9, 3.6))
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    for level in damage["level"].values:
+        _band(left, damage["hits"].sel(level=level), "severity", label=str(level), marker="o")
+    left.set_xlabel("damage (noise sd)")
+    left.set_ylabel("true facts still active\n(1 − omissions)")
+    left.set_ylim(0, 1.05)
+    left.legend(frameon=False, fontsize=8)
+    _band(right, damage["false_alarms"], "severity", marker="o", color="0.3")
+    right.set_xlabel("damage (noise sd)")
+    right.set_ylabel("false facts active (false alarms)")
+    right.set_ylim(bottom=0)
     return fig
 
 
@@ -146,20 +221,36 @@ def singular_modes(s, u, labels):
     ax2.set_xticks(range(len(labels)), labels, rotation=90, fontsize=8)
     ax2.set_yticks(range(len(s)), [str(i) for i in range(1, len(s) + 1)])
     ax2.set_ylabel("mode")
-    fig.colorbar(im, ax=ax2)
+    fig.colorbar(im, ax=ax2, label="item loading")
     return fig
 
 
 def mode_curves(epochs, simulated, analytic, s, title):
-    """Mode strengths over training: simulated (replica mean, solid) against
-    the analytic solution (replica mean, dashed), one colour per mode."""
+    """Mode strengths over training: simulated (replica median, solid)
+    against the analytic solution (replica median, dashed), one colour per mode."""
     fig = _figure(figsize=(6, 4))
     ax = fig.add_subplot()
     for m in range(simulated.shape[-1]):
-        line, = ax.plot(epochs, simulated[..., m].mean(0), label=f"s = {s[m]:.2f}")
-        ax.plot(epochs, analytic[..., m].mean(0), "--", color=line.get_color(), linewidth=1)
+        line, = ax.plot(epochs, np.median(simulated[..., m], axis=0), label=f"s = {s[m]:.2f}")
+        ax.plot(epochs, np.median(analytic[..., m], axis=0), "--", color=line.get_color(), linewidth=1)
     ax.set_xlabel("epoch")
     ax.set_ylabel("mode strength a(t)")
-    ax.set_title(f"{title}: simulated (solid), analytic (dashed)")
-    ax.legend(frameon=False, fontsize=7, loc="center right")
+    ax.set_title(f"{title}: simulated (solid), analytic (dashed)", fontsize=10)
+    ax.legend(frameon=False, fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    return fig
+
+
+def half_times(predicted, measured, s):
+    """Each replica's measured half-learning epoch of each mode against the
+    theory's prediction, one colour per mode, with the identity line."""
+    fig = _figure(figsize=(5, 4.5))
+    ax = fig.add_subplot()
+    for m in range(measured.shape[-1]):
+        ax.plot(predicted[:, m], measured[:, m], "o", markersize=3, alpha=0.7, label=f"s = {s[m]:.2f}")
+    lo = np.nanmin([np.nanmin(predicted), np.nanmin(measured)])
+    hi = np.nanmax([np.nanmax(predicted), np.nanmax(measured)])
+    ax.plot([lo, hi], [lo, hi], "-", color="0.5", linewidth=1)
+    ax.set_xlabel("predicted half-learning epoch (theory, one a₀ per replica)")
+    ax.set_ylabel("measured half-learning epoch")
+    ax.legend(frameon=False, fontsize=7)
     return fig

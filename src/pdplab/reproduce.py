@@ -10,11 +10,13 @@ figures::
     OVERRIDES = []              # optional: --set-style changes to the spec
 
     def analyse(ds, experiment):
-        return claims, figures   # list of dicts; dict of name -> Figure
+        return claims, figures   # list of pdplab.claims.Claim; dict name -> (Figure, caption)
 
 :func:`reproduce` trains the model (or reuses ``DIR/results.nc`` when it was
 made from the same spec), runs the analysis and writes ``results.nc``,
-``figures/*.png``, ``claims.csv`` and ``report.md``.
+``figures/*.png``, ``claims.csv`` (one row per claim: :data:`pdplab.claims.COLUMNS`)
+and ``report.md`` (the claims, the parameters with their sources, and the
+captioned figures).
 """
 
 from __future__ import annotations
@@ -24,14 +26,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import claims as cl
 from .core.files import atomic, load, save
 from .exceptions import DataError
 from .paths import data_dir
-from .spec import SpecError, load_spec
+from .spec import SpecError, load_spec, lookup, parse_assignment
 
-__all__ = ["reproductions", "reproduce", "CLAIM_COLUMNS"]
-
-CLAIM_COLUMNS = ["claim", "published", "measured", "holds"]
+__all__ = ["reproductions", "reproduce"]
 
 
 def reproductions():
@@ -72,14 +73,15 @@ def reproduce(name, out, replicas=None, overrides=(), progress=True, log=print):
     else:
         log(f"reusing {results}")
     claims, figures = module.analyse(ds, experiment)
-    table = pd.DataFrame(claims, columns=CLAIM_COLUMNS)
+    table = cl.table(claims)
     with atomic(out / "claims.csv") as tmp:
         table.to_csv(tmp, index=False)
-    names = []
-    for fig_name, fig in figures.items():
+    captions = {}
+    for fig_name, (fig, caption) in figures.items():
         save_figure(fig, out / "figures" / f"{fig_name}.png")
-        names.append(fig_name)
-    _write_report(out / "report.md", module, experiment, table, names)
+        captions[fig_name] = caption
+    changed = [parse_assignment(o)[0] for o in overrides] + (["training.replicas"] if replicas is not None else [])
+    _write_report(out / "report.md", module, experiment, ds, table, captions, changed)
     return table
 
 
@@ -95,14 +97,48 @@ def _reusable(results, experiment):
     return None
 
 
-def _write_report(path, module, experiment, table, figures):
+def _number(x):
+    return "" if pd.isna(x) else f"{x:.3g}"
+
+
+def _effect(row):
+    if pd.isna(row.effect):
+        return ""
+    return f"{_number(row.effect)} [{_number(row.ci_low)}, {_number(row.ci_high)}]"
+
+
+def _write_report(path, module, experiment, ds, table, captions, changed):
+    seeds = ds["seed"].values
     lines = [f"# {module.TITLE}", "", (module.__doc__ or "").strip(), "",
-             f"Model: `{experiment.path.name}`, {experiment.replicas} replicas.", "",
-             "| claim | published | measured | holds |", "|---|---|---|---|"]
+             f"Model: `{experiment.path.name}`; {ds.sizes['replica']} replicas (seeds {seeds.min()}–{seeds.max()}), "
+             f"{int(ds['epoch'].values[-1])} epochs.", "",
+             "## Claims", "",
+             "Each claim is a test fixed before the run, over the replicas (the unit of analysis): *n* replicas "
+             "entered the test, *effect* is the test's effect size with its confidence interval, *p* its p-value. "
+             "A claim whose precondition too few replicas meet is *not evaluable*.  A *data* claim is a property "
+             "of the stimuli, not of training.", "",
+             "| claim | published | measured | test | n | effect [CI] | p | holds |", "|---|---|---|---|---|---|---|---|"]
     for row in table.itertuples(index=False):
-        lines.append(f"| {row.claim} | {row.published} | {row.measured} | {'yes' if row.holds else 'no'} |")
-    lines.append("")
-    for name in figures:
-        lines += [f"![{name}](figures/{name}.png)", ""]
+        kind = " *(data)*" if row.kind == "data" else ""
+        test = row.test + (f"; precondition: {row.precondition}" if row.precondition else "")
+        n = "" if pd.isna(row.n) else int(row.n)
+        lines.append(f"| {row.claim}{kind} | {row.published} | {row.measured} | {test} | {n} | {_effect(row)} "
+                     f"| {_number(row.p)} | {row.holds} |")
+    lines += ["", "## Parameters", "", "| setting | value | source |", "|---|---|---|"]
+    sources = experiment.sources or {}
+    for key in [*sources, *(k for k in changed if k not in sources)]:
+        try:
+            value = experiment.replicas if key == "training.replicas" else lookup(experiment.spec, key)
+        except SpecError:
+            continue
+        source = sources.get(key, "")
+        if source.startswith("choice"):
+            source = "**this project's choice**" + source[len("choice"):]
+        if key in changed:
+            source = "**changed for this run**" + (f" (the spec's: {source})" if source else "")
+        lines.append(f"| `{key}` | `{value}` | {source} |")
+    lines += ["", "## Figures", ""]
+    for name, caption in captions.items():
+        lines += [f"![{name}](figures/{name}.png)", "", f"*{caption}*", ""]
     with atomic(path) as tmp:
         Path(tmp).write_text("\n".join(lines))

@@ -31,11 +31,17 @@ on, how, and what to record.
     groups = ["hidden"]
     every = 10
 
+    [sources]                   # optional: where each setting comes from
+    "training.lr" = "Rumelhart, Hinton & Williams 1986"
+    "training.epochs" = "choice: long enough to learn"   # "choice…": this project's
+
 Every key is checked: a mistake is reported in one line naming the file, the
 key path and what was expected (:class:`SpecError`).  Any key can be
 overridden with ``"training.lr=0.05"``-style assignments; inside the lists of
 groups and projections, an element is named by its group name or by
-``source->target`` (``network.groups.hidden.size=20``).
+``source->target`` (``network.groups.hidden.size=20``).  The key paths of
+``[sources]`` must name keys of the spec; a reproduction's report lists
+each with its value and source, and marks this project's choices.
 """
 
 from __future__ import annotations
@@ -53,7 +59,7 @@ from .core.network import Group, Network, Projection
 from .core.record import Record, as_record, check_names
 from .exceptions import DataError, NetworkError, PdplabError
 
-__all__ = ["SpecError", "Experiment", "load_spec", "parse_assignment", "apply_overrides"]
+__all__ = ["SpecError", "Experiment", "load_spec", "parse_assignment", "apply_overrides", "lookup"]
 
 
 class SpecError(PdplabError, ValueError):
@@ -68,6 +74,7 @@ SCHEMA = {
     "name": str,
     "description": str,
     "reproduction": str,
+    "sources": {str: str},
     "network": {
         "name": str,
         "init_range": NUMBER,
@@ -92,7 +99,8 @@ SCHEMA = {
         "scale_by_frequency": bool, "rule": str, "criterion": NUMBER,
         "schedule": {str: {str: (NUMBER, STIMULI_REF)}}, "dtype": str, "replicas": int, "seed": int,
     },
-    "recording": {"groups": [str], "every": int, "epochs": [int], "net_input": bool, "delta": bool},
+    "recording": {"groups": [str], "every": int, "epochs": [int], "log_points": int, "net_input": bool,
+                  "delta": bool},
 }
 REQUIRED = [("network", "groups"), ("network", "projections"), ("environment",), ("training", "epochs")]
 #: Training settings that may differ between replicas of one vectorized run.
@@ -117,6 +125,7 @@ class Experiment:
     replicas: int = 1
     seed: int = 0
     reproduction: str | None = None
+    sources: dict | None = None
 
     @property
     def text(self):
@@ -322,6 +331,8 @@ def _build(spec, path):
         training["test"] = test
     if spec.get("training", {}).get("replicas", 1) < 1:
         raise SpecError(f"{path}: training.replicas: must be ≥ 1")
+    for key in spec.get("sources", {}):
+        lookup(spec, key, path, f"sources.{_key_text(key)}")
     return Experiment(
         name=spec.get("name", path.stem),
         path=path,
@@ -332,7 +343,22 @@ def _build(spec, path):
         replicas=spec.get("training", {}).get("replicas", 1),
         seed=spec.get("training", {}).get("seed", 0),
         reproduction=spec.get("reproduction"),
+        sources=dict(spec.get("sources", {})),
     )
+
+
+def lookup(spec, key, path="spec", where=None):
+    """The value at ``key`` (a key path as in overrides, list elements named)
+    in a spec; a :class:`SpecError` naming ``where`` if there is none."""
+    node = spec
+    for part in key.split("."):
+        if isinstance(node, list):
+            node = _element(node, part, path, where or key)
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            raise SpecError(f"{path}: {where or key}: the spec has no key {key!r}")
+    return node
 
 
 def _schedule_epochs(schedule, path):

@@ -25,7 +25,7 @@ from scipy.spatial.distance import squareform
 
 __all__ = [
     "rdm", "mean_rdm", "category_rdm", "compare", "linkage", "dendrogram_order",
-    "mds", "split_epoch", "to_rsatoolbox", "from_rsatoolbox", "METRICS", "METHODS",
+    "mds", "separation", "split_epoch", "to_rsatoolbox", "from_rsatoolbox", "METRICS", "METHODS",
 ]
 
 METRICS = ("correlation", "euclidean", "cosine")
@@ -166,43 +166,92 @@ def mds(acts, n_components=2, unit_dim=None, over="epoch"):
     return xr.DataArray(y, dims=other + [over, "item", "component"], coords=coords, name="mds")
 
 
-def split_epoch(rdms, labels, within=None, fraction=0.5):
-    """The epoch at which items with different ``labels`` reliably become
-    further apart than items with the same label, per replica.
-
-    The gap is the mean distance between items with different labels less
-    the mean distance between items with the same label (only pairs that
-    share a ``within`` label count, e.g. categories within a domain; when no
-    pair shares a label, the within-label distance is taken as 0).  The split
-    epoch is the first recorded epoch from which the gap stays at or above
-    ``fraction`` of its final value; NaN where the final gap is not positive.
+def separation(rdms, labels, within=None, among=None):
+    """The mean distance between items with different ``labels``: how far
+    apart the groups they form are, at every index of the other dimensions.
 
     Parameters
     ----------
     rdms : xarray.DataArray
-        (…, epoch, item, item2).
-    labels, within : array_like of length items
+        (…, item, item2), e.g. Euclidean distances over (replica, epoch).
+    labels : array_like of length items
+    within : array_like of length items, optional
+        Only pairs that share this label count (e.g. categories within a
+        domain; or, with the items' own names as ``labels``, items within a
+        category).
+    among : array_like of bool, optional
+        Only pairs with at least one of these items count (e.g. one item
+        against its category mates).
+
+    Returns
+    -------
+    xarray.DataArray
+        The dims of ``rdms`` less ``item`` and ``item2``.
     """
     labels = np.asarray(labels)
-    same = labels[:, None] == labels[None, :]
-    pairs = ~np.eye(len(labels), dtype=bool)
+    pairs = labels[:, None] != labels[None, :]
     if within is not None:
         within = np.asarray(within)
         pairs &= within[:, None] == within[None, :]
-    other = [d for d in rdms.dims if d not in ("epoch", "item", "item2")]
-    d = rdms.transpose(*other, "epoch", "item", "item2").values
-    between = d[..., pairs & ~same].mean(-1)
-    inside = d[..., pairs & same].mean(-1) if (pairs & same).any() else 0.0
-    gap = between - inside  # (..., epoch)
-    epochs = rdms["epoch"].values
-    final = gap[..., -1:]
-    above = gap >= fraction * final
-    # Index of the first epoch after which the gap never falls below the bar again.
-    stays = np.flip(np.logical_and.accumulate(np.flip(above, -1), -1), -1)
-    first = np.where(stays.any(-1), stays.argmax(-1), -1)
-    result = np.where((final[..., 0] > 0) & (first >= 0), epochs[np.maximum(first, 0)], np.nan)
+    if among is not None:
+        among = np.asarray(among, dtype=bool)
+        pairs &= among[:, None] | among[None, :]
+    if not pairs.any():
+        raise ValueError("separation: no pair of items has different labels (within the groups given)")
+    other = [d for d in rdms.dims if d not in ("item", "item2")]
+    d = rdms.transpose(*other, "item", "item2").values
     coords = {k: v for k, v in rdms.coords.items() if set(v.dims) <= set(other)}
-    return xr.DataArray(np.asarray(result, dtype=float), dims=other, coords=coords, name="split_epoch")
+    return xr.DataArray(d[..., pairs].mean(-1), dims=other, coords=coords, name="separation")
+
+
+def split_epoch(separation, fraction=0.5, min_rise=0.5, until=None):
+    """The epoch at which a separation has covered ``fraction`` of its rise
+    from its epoch-0 value to its peak: when a group of items differentiates.
+
+    Parameters
+    ----------
+    separation : xarray.DataArray
+        (…, epoch), e.g. from :func:`separation`.  The first epoch is the
+        baseline.
+    fraction : float
+        Share of the rise from baseline to peak that marks the split.
+    min_rise : float
+        A separation whose peak exceeds its baseline by less than this
+        fraction of the baseline never differentiated: NaN.
+    until : array_like, optional
+        The last epoch to consider, per index of the other dimensions (e.g.
+        when each replica reached a training criterion); NaN for none.
+
+    Returns
+    -------
+    xarray.DataArray
+        The split epoch, interpolated linearly between recorded epochs, for
+        each index of the other dimensions; NaN where the separation never
+        rose enough.
+    """
+    other = [d for d in separation.dims if d != "epoch"]
+    s = separation.transpose(*other, "epoch").values.astype(float)
+    epochs = separation["epoch"].values.astype(float)
+    flat = s.reshape(-1, s.shape[-1]).copy()
+    stop = np.full(len(flat), np.inf) if until is None else np.broadcast_to(
+        np.asarray(until, dtype=float), s.shape[:-1]).reshape(-1)
+    out = np.full(len(flat), np.nan)
+    for k, row in enumerate(flat):
+        if not stop[k] >= epochs[0]:  # NaN: no epoch to consider
+            continue
+        row = row[epochs <= stop[k]]
+        base, peak = row[0], row.max()
+        if peak - base < min_rise * abs(base) or peak <= base:
+            continue
+        bar = base + fraction * (peak - base)
+        i = int(np.argmax(row >= bar))
+        if i == 0:
+            out[k] = epochs[0]
+        else:
+            x0, x1, y0, y1 = epochs[i - 1], epochs[i], row[i - 1], row[i]
+            out[k] = x0 + (bar - y0) / (y1 - y0) * (x1 - x0)
+    coords = {k: v for k, v in separation.coords.items() if set(v.dims) <= set(other)}
+    return xr.DataArray(out.reshape(s.shape[:-1]), dims=other, coords=coords, name="split_epoch")
 
 
 def to_rsatoolbox(d, descriptor="item"):

@@ -33,10 +33,18 @@ def atomic(path):
     os.close(fd)
     try:
         yield tmp
+        # mkstemp makes the file private; give it the permissions of any new file.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def save(ds, path):

@@ -47,6 +47,11 @@ class Record:
         Record every this many epochs (and always before training and at the end).
     epochs : sequence of int, optional
         Further epochs to record.
+    log_points : int
+        Also record at this many epochs spaced evenly on a log scale from 1
+        to the last epoch (fewer where they round to the same epoch): dense
+        early in training, where representations change fastest, and sparse
+        late.
     net_input, delta : bool
         Also record net inputs / deltas of ``groups``.
     weights : bool
@@ -56,6 +61,7 @@ class Record:
     groups: Sequence[str] = ()
     every: int = 1
     epochs: Sequence[int] | None = None
+    log_points: int = 0
     net_input: bool = False
     delta: bool = False
     weights: bool = True
@@ -68,6 +74,8 @@ class Record:
             chosen.update(range(0, total + 1, every))
         if self.epochs is not None:
             chosen.update(int(e) for e in self.epochs if 0 <= int(e) <= total)
+        if self.log_points and total > 0:
+            chosen.update(np.rint(np.geomspace(1, total, int(self.log_points))).astype(int).tolist())
         return np.array(sorted(chosen), dtype=int)
 
 
@@ -89,8 +97,10 @@ def as_record(record, network):
             raise NetworkError(f"record: unknown group {g!r}; the network has {', '.join(network.groups)}")
         if g == "item":
             raise NetworkError("record: a group named 'item' cannot be recorded (it would hide the item dimension)")
-    if record.every is not None and (not isinstance(record.every, (int, np.integer)) or record.every < 0):
-        raise NetworkError(f"record: every must be a non-negative integer, not {record.every!r}")
+    for name in ("every", "log_points"):
+        value = getattr(record, name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0):
+            raise NetworkError(f"record: {name} must be a non-negative integer, not {value!r}")
     return record
 
 

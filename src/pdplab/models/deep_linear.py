@@ -7,8 +7,9 @@ singular modes of the input–output correlation Σyx = U S Vᵀ.  The strength
 a(t) = uᵀ W(t) v of a mode with singular value s follows, with τ = 1/λ
 (time in epochs),
 
-    two-layer (deep):  a(t) = s / (1 + (s/a₀ − 1) e^(−2st/τ))   — a sigmoid,
-                       learned at t ≈ (τ/2s) ln(s/a₀): stronger modes first;
+    two-layer (deep):  a(t) = s / (1 + (s/a₀ − 1) e^(−2st/τ))   — a sigmoid
+                       (Saxe et al. 2014, eq. 12), at half strength at
+                       t½ = (τ/2s) ln(s/a₀ − 1) (eq. 11): stronger modes first;
     one-layer (shallow): a(t) = s − (s − a₀) e^(−t/τ)            — every mode
                        on the same exponential time scale.
 
@@ -26,7 +27,8 @@ import numpy as np
 import xarray as xr
 from scipy.optimize import minimize_scalar
 
-__all__ = ["svd_modes", "mode_strengths", "deep_strength", "shallow_strength", "fit_a0", "half_time"]
+__all__ = ["svd_modes", "mode_strengths", "deep_strength", "shallow_strength", "mode_roles", "fit_common_a0",
+           "half_time", "deep_half_time", "shallow_half_time"]
 
 
 def svd_modes(environment, input_group="item", output_group="attribute"):
@@ -45,6 +47,41 @@ def svd_modes(environment, input_group="item", output_group="attribute"):
     # Fix signs so that each input mode sums to a non-negative value.
     signs = np.where(u.sum(axis=0) < 0, -1.0, 1.0)
     return s, u * signs, vt.T * signs
+
+
+def mode_roles(u, domain, category, tol=0.1):
+    """What each item mode (column of ``u``) distinguishes in a two-level
+    hierarchy of items: ``"all items"`` (one sign throughout), ``"domains"``
+    (one sign per domain, opposite between them), ``"categories within D"``
+    (loads on domain D alone, one sign per category, opposite between
+    them), ``"items within categories"`` (differences between items of a
+    category carry all but ``tol`` of the mode's squared length) or
+    ``"mixed"``.  Loadings below ``tol`` times the largest count as 0.
+
+    >>> import numpy as np
+    >>> u = np.array([[.5, .5, .5, .5], [.5, .5, -.5, -.5], [.7, -.7, 0, 0], [0, 0, .7, -.7]]).T
+    >>> mode_roles(u, ["p", "p", "a", "a"], ["t", "f", "b", "c"])
+    ['all items', 'domains', 'categories within p', 'categories within a']
+    """
+    domain, category = np.asarray(domain), np.asarray(category)
+    roles = []
+    for x in np.asarray(u, dtype=float).T:
+        small = np.abs(x) < tol * np.abs(x).max()
+        sign = np.where(small, 0, np.sign(x))
+        same_within = all(len(set(sign[category == c])) == 1 for c in set(category))
+        if (sign == sign[0]).all() and sign[0] != 0:
+            roles.append("all items")
+        elif all(len(set(sign[domain == d]) | {0}) == 2 and 0 not in sign[domain == d] for d in set(domain)) \
+                and len(set(sign)) == 2:
+            roles.append("domains")
+        elif same_within and len({d for d in domain[sign != 0]}) == 1 and len(set(sign[sign != 0])) == 2:
+            roles.append(f"categories within {domain[sign != 0][0]}")
+        elif sum(((x[category == c] - x[category == c].mean()) ** 2).sum() for c in set(category)) \
+                >= (1 - tol) * (x ** 2).sum():
+            roles.append("items within categories")
+        else:
+            roles.append("mixed")
+    return roles
 
 
 def mode_strengths(outputs, u, v):
@@ -71,17 +108,41 @@ def shallow_strength(s, a0, t, lr):
     return s - (s - a0) * np.exp(-lr * np.asarray(t, dtype=float))
 
 
-def fit_a0(a, s, t, lr):
-    """The initial strength a₀ that best fits a simulated deep curve ``a``
-    (least squares over log a₀).  Random initial weights are not the
-    decoupled initial conditions of the theory, so a₀ is an effective value."""
-    def loss(log_a0):
-        return float(((deep_strength(s, np.exp(log_a0), t, lr) - a) ** 2).sum())
+def fit_common_a0(a, s, t, lr):
+    """One initial strength a₀ for every mode of one network: least squares
+    over the curves ``a`` (epoch, mode), each mode's residuals divided by its
+    ``s`` so that every mode counts alike.  The theory's timing of each mode
+    then follows from its singular value alone."""
+    s = np.asarray(s, dtype=float)
 
-    return float(np.exp(minimize_scalar(loss, bounds=(-25, np.log(s) - 1e-6), method="bounded").x))
+    def loss(log_a0):
+        return float((((deep_strength(s, np.exp(log_a0), np.asarray(t)[:, None], lr) - a) / s) ** 2).sum())
+
+    return float(np.exp(minimize_scalar(loss, bounds=(-25, np.log(s.min()) - 1e-6), method="bounded").x))
+
+
+def deep_half_time(s, a0, lr):
+    """The epoch at which a deep network's mode reaches half strength:
+    (1/2sλ) ln(s/a₀ − 1) (Saxe et al. 2014, eq. 11 with u_f = s/2)."""
+    s = np.asarray(s, dtype=float)
+    return np.log(s / a0 - 1.0) / (2.0 * s * lr)
+
+
+def shallow_half_time(lr, s=1.0, a0=0.0):
+    """The epoch at which a shallow network's mode reaches half strength:
+    (1/λ) ln(2(s − a₀)/s), which is ln 2/λ for every mode when a₀ = 0."""
+    return np.log(2.0 * (s - a0) / s) / lr
 
 
 def half_time(a, s, t):
-    """The first epoch at which the strength reaches half its final value ``s``."""
-    above = np.flatnonzero(np.asarray(a) >= 0.5 * s)
-    return float(np.asarray(t)[above[0]]) if len(above) else np.nan
+    """The epoch at which the strength ``a`` first reaches half its final
+    value ``s``, interpolated linearly between the recorded epochs ``t``
+    (NaN if it never does)."""
+    a, t = np.asarray(a, dtype=float), np.asarray(t, dtype=float)
+    above = np.flatnonzero(a >= 0.5 * s)
+    if not len(above):
+        return np.nan
+    i = above[0]
+    if i == 0:
+        return float(t[0])
+    return float(t[i - 1] + (0.5 * s - a[i - 1]) / (a[i] - a[i - 1]) * (t[i] - t[i - 1]))
