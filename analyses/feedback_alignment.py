@@ -6,15 +6,17 @@ semantic network still learn its facts, and do its item representations
 still differentiate progressively?  Feedback alignment learns this task far
 more slowly, so the two rules are compared at the same training error, not
 at the same epoch: each replica is followed until its error, summed over the
-32 patterns, first falls to 1.0 (``MATCHED_ERROR``), and its split epochs
-are measured on that stretch of training, exactly as in the Rumelhart &
-Todd reproduction.  Both rules start from the same seeds; backpropagation is
-trained for ``BACKPROP_EPOCHS``.  Three claims: feedback alignment learns
-the facts; under it, domains still differentiate before categories; and
-categories and items differentiate as far apart (as a share of the training
-to the matched error) as under backprop, paired by seed.  No published study
-of this question was found: the claims are this project's, and hold or fail
-with their numbers.
+32 patterns, first falls to 1.0 at a recorded epoch, and its split epochs
+are measured on that stretch of training exactly as in the Rumelhart & Todd
+reproduction.  Both rules start from the same seeds; feedback alignment
+trains for 10000 epochs, backpropagation for 4000.  Three claims: feedback
+alignment learns every fact; under it, domains still differentiate before
+categories; and categories and items differentiate as far apart, as a share
+of the training to the matched error, as under backprop (non-inferiority,
+paired by seed: not shorter by more than 0.05).  No published study of this
+question was found: the claims, the matched error (1.0), the epochs and the
+margin are this project's choices, and the claims hold or fail with their
+numbers.
 
 Lillicrap, T. P., Cownden, D., Tweed, D. B., & Akerman, C. J. (2016). Random
 synaptic feedback weights support error backpropagation for deep learning.
@@ -26,16 +28,21 @@ import numpy as np
 import pdplab as pl
 from pdplab import claims as cl
 from pdplab import plots
-from pdplab.models.semantic import differentiation, item_patterns, level_separation, median, quartiles
-from pdplab.models.semantic_claims import differentiation_claims, stages
+from pdplab.models.semantic import (all_facts_known, differentiation, item_patterns, level_separation, median,
+                                    quartiles)
+from pdplab.models.semantic_claims import STAGES_TEXT, differentiation_claims, stages
 
 NAME = "feedback-alignment"
 TITLE = "Does progressive differentiation survive feedback alignment? (8-item semantic network)"
 SPEC = "rumelhart_todd_1993.toml"
+RECORDED = ("representation", "attribute")  # groups the analysis reads
 OVERRIDES = ["training.rule=feedback_alignment", "training.epochs=10000", "recording.every=250"]
 #: The training error (summed over patterns) at which the two rules are compared.
 MATCHED_ERROR = 1.0
 BACKPROP_EPOCHS = 4000
+#: How much shorter (as a share of the epochs to the matched error) the
+#: category-to-item interval may be under feedback alignment and still count as preserved.
+MARGIN = 0.05
 
 
 def reached(ds, level=MATCHED_ERROR):
@@ -60,15 +67,18 @@ def analyse(ds, experiment):
         for name, splits, done in (("feedback alignment", fa_splits, fa_done), ("backprop", bp_splits, bp_done)))
     bp_summary = ", ".join(f"{level} {quartiles(bp_splits[level])}" for level in ("domain", "category", "item"))
 
+    network, weights = pl.weights_from_dataset(ds)
+    known = all_facts_known(pl.inspect(network, weights, experiment.environment)["attribute"].values,
+                            experiment.environment.targets["attribute"])
     claims = [
-        cl.share("feedback alignment learns the semantic facts",
-                 "feedback alignment trains multi-layer networks nearly as well as backprop (Lillicrap et al. 2016)",
-                 np.isfinite(fa_done),
-                 f"per replica: the summed error falls to {MATCHED_ERROR:g} within "
-                 f"{experiment.training['epochs']} epochs",
-                 measured=f"epochs to an error of {MATCHED_ERROR:g}, median [IQR]: feedback alignment "
-                          f"{quartiles(fa_done)} (reached in {int(np.isfinite(fa_done).sum())} of {R}), backprop "
-                          f"{quartiles(bp_done)} (reached in {int(np.isfinite(bp_done).sum())} of {R})"),
+        cl.share("feedback alignment learns every item–relation pattern",
+                 "feedback alignment trains networks whose tasks need hidden layers (Lillicrap et al. 2016)", known,
+                 "per replica: after training, every output within 0.5 of its target",
+                 measured=f"every output within 0.5 of its target in {int(known.sum())} of {R} replicas after "
+                          f"{experiment.training['epochs']} epochs; epochs to an error of {MATCHED_ERROR:g}, median "
+                          f"[IQR]: feedback alignment {quartiles(fa_done)} (reached in "
+                          f"{int(np.isfinite(fa_done).sum())} of {R}), backprop {quartiles(bp_done)} (reached in "
+                          f"{int(np.isfinite(bp_done).sum())} of {R})"),
     ]
     # Domains before categories under feedback alignment, as tested under backprop.
     claims.append(differentiation_claims(
@@ -88,7 +98,8 @@ def analyse(ds, experiment):
         "McClelland 2004, ch. 3)",
         fa_gap, bp_gap,
         f"per seed: (item split − category split) / epochs to an error of {MATCHED_ERROR:g}, feedback alignment "
-        f"minus backprop",
+        f"minus backprop; as far apart = not shorter by more than {MARGIN:g}",
+        margin=MARGIN,
         measured=f"split epochs as a share of the epochs to that error, median: {relative}; categories before "
                  f"items in {in_order['fa']} replicas under feedback alignment, {in_order['bp']} under backprop",
         precondition=(np.isfinite(fa_gap) & np.isfinite(bp_gap),
@@ -109,9 +120,9 @@ def analyse(ds, experiment):
         "dendrograms_feedback_alignment": (
             plots.dendrograms(fa_reps, stages(fa_splits, median(fa_done) if np.isfinite(fa_done).any()
                                               else int(ds["epoch"].values[-1]))),
-            "Under feedback alignment: average-linkage clustering of the replica-mean Euclidean distances between "
-            "item representations at epochs chosen from the median split epochs, the last at the median epoch of "
-            "the matched error."),
+            f"Under feedback alignment: average-linkage clustering of the replica-mean Euclidean distances between "
+            f"item representations at the recorded epochs nearest {STAGES_TEXT} (here: the median epoch of the "
+            f"matched error)."),
         "mds_trajectories_feedback_alignment": (
             plots.mds_trajectories(fa_reps.isel(replica=0), title="feedback alignment, replica 0"),
             "Paths of the item representations of replica 0 under feedback alignment (classical MDS of all "

@@ -13,6 +13,7 @@ from pdplab.models import semantic_claims
 NAME = "rogers-mcclelland-2004"
 TITLE = "Rogers & McClelland (2004): the 21-item semantic network"
 SPEC = "rogers_mcclelland_2004.toml"
+RECORDED = ("representation", "attribute")  # groups the analysis reads
 
 
 def analyse(ds, experiment):

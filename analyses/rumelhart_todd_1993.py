@@ -20,6 +20,7 @@ from pdplab.models import semantic_claims
 NAME = "rumelhart-todd-1993"
 TITLE = "Rumelhart & Todd (1993): learning, progressive differentiation, illusory correlation, damage"
 SPEC = "rumelhart_todd_1993.toml"
+RECORDED = ("representation", "attribute")  # groups the analysis reads
 
 
 def analyse(ds, experiment):

@@ -72,3 +72,42 @@ def test_reproduce_writes_claims_report_and_figures(tmp_path, capsys):
     assert pl.load(out / "results.nc").sizes["replica"] == 2
     assert "| `training.epochs` | `300` | **changed for this run**" in report
     assert "| `training.replicas` | `2` | **changed for this run**" in report
+
+
+@pytest.mark.parametrize(
+    "setup, argv, words",
+    [
+        (lambda out: out.write_text("x"), [], ["exists and is not a folder"]),
+        (lambda out: (out / "report.md").mkdir(parents=True), [], ["report.md", "not a file"]),
+        (lambda out: None, ["--replicas", "0"], ["--replicas", "≥ 1"]),
+        (lambda out: None, ["--set", 'recording.groups=["attribute"]'], ["recording.groups", "representation"]),
+    ],
+)
+def test_reproduce_checks_its_folder_and_spec_before_training(tmp_path, capsys, setup, argv, words):
+    out = tmp_path / "rt"
+    setup(out)
+    assert main(["reproduce", "rumelhart-todd-1993", "--out", str(out), "--quiet", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    for w in words:
+        assert w in err, err
+    assert not (out / "results.nc").exists()
+
+
+def test_reproduce_locks_its_folder_and_clears_what_a_killed_run_left(tmp_path, capsys):
+    import fcntl
+
+    out = tmp_path / "rt"
+    (out / "figures").mkdir(parents=True)
+    stale = [out / ".results.nc.abc123.nc", out / "figures" / ".damage.png.x1.png", out / "report.md"]
+    for path in stale:
+        path.write_text("left by a killed run")
+    (out / "notes.txt").write_text("mine")
+    with open(out / ".pdplab-reproduce.lock", "w") as lock:  # as a running reproduction holds it
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert main(["reproduce", "saxe-2019", "--out", str(out), "--quiet"]) == 2
+        assert "another pdplab reproduce" in capsys.readouterr().err
+    assert main(["reproduce", "saxe-2019", "--out", str(out), "--quiet", "--replicas", "6",
+                 "--set", "training.epochs=300"]) == 0
+    assert not any(path.exists() and path.read_text() == "left by a killed run" for path in stale)
+    assert (out / "notes.txt").read_text() == "mine" and "6 replicas" in (out / "report.md").read_text()

@@ -135,6 +135,11 @@ def test_damage_draws_are_per_replica(run):
         pl.damage.evaluate(ds, env, "noise", "h9", [1.0])
     with pytest.raises(pl.NetworkError, match="fraction"):
         pl.damage.evaluate(ds, env, "units", "h1", [1.5])
+    for severities in ([np.nan], [np.inf], [], "big"):
+        with pytest.raises(pl.NetworkError, match="severities"):
+            pl.damage.evaluate(ds, env, "noise", "out", severities)
+    with pytest.raises(pl.NetworkError, match="repeats"):
+        pl.damage.evaluate(ds, env, "noise", "out", [1.0], repeats=0)
 
 
 def test_items_table_and_frequency_column():
@@ -161,3 +166,15 @@ def test_inspect_shows_the_generalized_delta_rule():
     np.testing.assert_allclose(ds["error"].sum("item"), err)
     # ∂E/∂w = −Σ_patterns δ_j o_i
     np.testing.assert_allclose(grads["h->o"], -np.einsum("rpi,rpj->rij", h, ds["o:delta"].values))
+
+
+def test_log_spaced_recording_epochs():
+    epochs = pl.Record(every=0, log_points=4).epochs_for(1000)
+    assert list(epochs) == [0, 1, 10, 100, 1000]
+    assert list(pl.Record(every=500, log_points=3).epochs_for(1000)) == [0, 1, 32, 500, 1000]
+    # More points than epochs record every epoch, once.
+    assert list(pl.Record(log_points=10**9).epochs_for(50)) == list(range(51))
+    for bad in (-1, 1.5, True, "5"):
+        with pytest.raises(pl.NetworkError, match="log_points"):
+            pl.train(pl.Network([pl.Group("i", 1), pl.Group("o", 1, error="sse")], [("i", "o")]),
+                     pl.Environment({"i": [[1.0]]}, {"o": [[1.0]]}), epochs=1, record={"log_points": bad})

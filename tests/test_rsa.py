@@ -62,7 +62,10 @@ def test_split_epochs_follow_a_staged_differentiation():
     domain = np.array([0, 0, 0, 0, 1, 1, 1, 1])
     category = np.array([0, 0, 1, 1, 2, 2, 3, 3])
     epochs = np.arange(11)
-    ramp = lambda start: np.clip((epochs - start) / 2, 0, 1)  # 0 → 1 over two epochs
+
+    def ramp(start):  # 0 → 1 over two epochs
+        return np.clip((epochs - start) / 2, 0, 1)
+
     x = np.zeros((11, 8, 4)) + 0.01 * np.random.default_rng(0).normal(size=(1, 8, 4))
     x[:, :, 0] += np.where(domain == 0, 1.0, -1.0) * ramp(2)[:, None]
     x[:, :, 1] += np.where(category % 2 == 0, 1.0, -1.0) * ramp(5)[:, None]
@@ -87,6 +90,29 @@ def test_split_epoch_interpolates_between_recorded_epochs():
     sep = xr.DataArray([[1.0, 1.0, 3.0, 5.0]], dims=("replica", "epoch"), coords={"epoch": [0, 10, 20, 40]})
     assert float(rsa.split_epoch(sep)[0]) == 20  # half of the rise 1 → 5 is 3, reached at 20
     assert float(rsa.split_epoch(sep, fraction=0.75)[0]) == 30  # 4, half-way from 20 to 40
+    # Located between epochs 20 and 40: 20 apart, more than 10% of 30.
+    assert np.isnan(float(rsa.split_epoch(sep, fraction=0.75, resolution=0.1)[0]))
+
+
+def test_split_epoch_refuses_what_it_cannot_measure():
+    epochs = {"epoch": [0, 1, 2, 3]}
+    with_nan = xr.DataArray([[np.nan, 1, 2, 3], [1, 1, np.nan, 3], [1, 1, 2, 3]], dims=("replica", "epoch"),
+                            coords=epochs)
+    assert np.isnan(rsa.split_epoch(with_nan).values[:2]).all() and float(rsa.split_epoch(with_nan)[2]) == 2
+    for bad in ({"fraction": 1.5}, {"fraction": 0}, {"fraction": np.nan}, {"min_rise": -1}, {"settled": 2}):
+        with pytest.raises(ValueError):
+            rsa.split_epoch(with_nan, **bad)
+    with pytest.raises(ValueError, match="increase"):
+        rsa.split_epoch(with_nan.assign_coords(epoch=[0, 2, 1, 3]))
+
+
+def test_split_epoch_until_is_matched_by_dimension_name():
+    sep = xr.DataArray(np.tile([1.0, 1, 3, 5, 5, 5], (3, 2, 1)), dims=("replica", "cond", "epoch"),
+                       coords={"epoch": [0, 1, 2, 3, 4, 5]})
+    until = xr.DataArray([1, 100, 100], dims="replica")  # replica 0 stops before anything happened
+    for layout in (sep, sep.transpose("cond", "replica", "epoch")):
+        split = rsa.split_epoch(layout, until=until).transpose("replica", "cond").values
+        assert np.isnan(split[0]).all() and (split[1:] == 2).all()
 
 
 def test_mds_trajectories_shape():

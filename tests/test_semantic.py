@@ -64,12 +64,13 @@ def test_fact_levels_follow_the_hierarchy():
     env = pl.load_spec(data_dir("models") / "rumelhart_todd_1993.toml").environment
     levels = sm.fact_levels(env, naming=("ISA",))
     level = {(r.item_name, r.relation, r.unit): r.level for r in levels.itertuples()}
+    assert level["canary", "can", "grow"] == "universal"  # every item grows: nothing about canaries
     assert level["canary", "can", "move"] == "general" and level["canary", "ISA", "animal"] == "general"
     assert level["canary", "can", "fly"] == "intermediate" and level["canary", "ISA", "bird"] == "intermediate"
     assert level["canary", "can", "sing"] == "specific" and level["canary", "ISA", "canary"] == "name"
     assert level["canary", "is", "yellow"] == "other"  # shared with a flower and a fish
-    assert levels["level"].value_counts().to_dict() == {"general": 44, "intermediate": 30, "other": 9, "name": 8,
-                                                        "specific": 2}
+    assert levels["level"].value_counts().to_dict() == {"universal": 24, "general": 20, "intermediate": 30,
+                                                        "other": 9, "name": 8, "specific": 2}
 
 
 def test_claims_without_their_preconditions_are_not_evaluable(tmp_path):
@@ -90,7 +91,7 @@ def test_rogers_mcclelland_claims(tmp_path):
 
 def test_saxe_claims_and_analytic_curves(tmp_path):
     table = reproduce("saxe-2019", tmp_path, progress=False, log=quiet)
-    assert list(table["kind"]) == ["data", "model", "model", "model"]
+    assert list(table["kind"]) == ["data", "model", "model", "model", "model"]
     assert (table["holds"] == cl.HOLDS).all(), table[["claim", "measured", "p"]].to_string()
 
 
@@ -103,6 +104,8 @@ def test_deep_linear_theory_functions():
     for m in range(3):
         assert dl.half_time(a[:, m], s[m], t) == pytest.approx(dl.deep_half_time(s[m], a0, lr), abs=0.5)
     assert dl.deep_half_time(4.0, a0, lr) < dl.deep_half_time(1.0, a0, lr)  # stronger modes first
+    with pytest.raises(ValueError, match="finite"):
+        dl.fit_common_a0(np.where(t[:, None] == 100, np.nan, a), s, t, lr)
     shallow = dl.shallow_strength(s, 0.0, t[:, None], lr)
     assert dl.half_time(shallow[:, 2], s[2], t) == pytest.approx(dl.shallow_half_time(lr), abs=0.5)
 

@@ -47,6 +47,8 @@ def cmd_sweep(args):
 
 
 def cmd_reproduce(args):
+    import pandas as pd
+
     from .reproduce import reproduce, reproductions
 
     if args.list:
@@ -57,8 +59,9 @@ def cmd_reproduce(args):
         raise PdplabError("reproduce: give NAME and --out DIR, or --list")
     table = reproduce(args.name, args.out, replicas=args.replicas, overrides=args.set, progress=not args.quiet,
                       log=(lambda *a: None) if args.quiet else print)
-    print(table[["claim", "n", "effect", "ci_low", "ci_high", "p", "holds"]].to_string(
-        index=False, float_format=lambda x: f"{x:.3g}", na_rep="", max_colwidth=70))
+    shown = table[["claim", "n", "effect", "ci_low", "ci_high", "p", "holds"]].astype(object)
+    shown = shown.map(lambda x: "" if pd.isna(x) else f"{x:.3g}" if isinstance(x, float) else x)
+    print(shown.to_string(index=False, max_colwidth=70))
     _say(args, f"report: {Path(args.out) / 'report.md'}")
 
 

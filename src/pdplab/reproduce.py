@@ -8,6 +8,7 @@ figures::
     TITLE = "Progressive differentiation in the semantic network"
     SPEC = "rumelhart_todd_1993.toml"
     OVERRIDES = []              # optional: --set-style changes to the spec
+    RECORDED = ["attribute"]    # optional: groups the analysis needs recorded
 
     def analyse(ds, experiment):
         return claims, figures   # list of pdplab.claims.Claim; dict name -> (Figure, caption)
@@ -22,6 +23,8 @@ captioned figures).
 from __future__ import annotations
 
 import importlib.util
+import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -51,19 +54,70 @@ def reproduce(name, out, replicas=None, overrides=(), progress=True, log=print):
     """Train (or reuse) and analyse one reproduction; return its claims table.
 
     ``overrides`` change the spec as ``--set`` does (e.g. fewer epochs for a
-    quick look); the results then differ from the published set-up.
+    quick look); the results then differ from the published set-up.  The
+    output folder is checked and locked before training: a second
+    reproduction into the same folder is refused while one runs.
     """
-    from .plots import save_figure
-
     available = reproductions()
     if name not in available:
         raise SpecError(f"unknown reproduction {name!r}; available: {', '.join(available) or 'none'}")
     module = available[name]
+    overrides = [overrides] if isinstance(overrides, str) else list(overrides)
     experiment = load_spec(data_dir("models") / module.SPEC, [*getattr(module, "OVERRIDES", ()), *overrides])
     if replicas is not None:
+        if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas < 1:
+            raise SpecError(f"--replicas: must be an integer ≥ 1, not {replicas!r}")
         experiment.replicas = replicas
-    out = Path(out)
-    (out / "figures").mkdir(parents=True, exist_ok=True)
+    missing = [g for g in getattr(module, "RECORDED", ()) if g not in experiment.training["record"].groups]
+    if missing:
+        raise SpecError(f"{experiment.path}: recording.groups: the {name} reproduction needs the groups "
+                        f"{', '.join(missing)} recorded")
+    with _output_folder(Path(out)) as out:
+        return _run(module, experiment, out, replicas, overrides, progress, log)
+
+
+#: What a reproduction writes into its folder (and, under figures/, PNGs).
+OUTPUTS = ("results.nc", "claims.csv", "report.md")
+
+
+@contextmanager
+def _output_folder(out):
+    """Check that ``out`` can take a reproduction's files, lock it against a
+    second reproduction, and clear what an interrupted run may have left: a
+    report and claims that would describe other results, and temporary
+    files."""
+    import fcntl
+    import tempfile
+
+    if out.exists() and not out.is_dir():
+        raise DataError(f"--out {out}: exists and is not a folder")
+    try:
+        (out / "figures").mkdir(parents=True, exist_ok=True)
+        for folder in (out, out / "figures"):
+            tempfile.TemporaryFile(dir=folder).close()
+    except OSError as exc:
+        raise DataError(f"--out {out}: cannot write there ({exc.strerror or exc})") from None
+    for name in OUTPUTS:
+        if (out / name).exists() and not (out / name).is_file():
+            raise DataError(f"--out {out}: {name} exists and is not a file")
+    with open(out / ".pdplab-reproduce.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise DataError(f"--out {out}: another pdplab reproduce is writing there; wait for it to finish "
+                            f"or choose another folder") from None
+        for name in OUTPUTS[1:]:
+            (out / name).unlink(missing_ok=True)
+        # Temporary files of atomic writes (".<name>.<random><suffix>") that a killed run left.
+        for path in [*out.glob(".*"), *(out / "figures").glob(".*")]:
+            if any(path.name.startswith(f".{name}.") for name in OUTPUTS) or path.suffix == ".png":
+                path.unlink(missing_ok=True)
+        yield out
+
+
+def _run(module, experiment, out, replicas, overrides, progress, log):
+    from .plots import save_figure
+
     results = out / "results.nc"
     ds = _reusable(results, experiment)
     if ds is None:
@@ -80,8 +134,9 @@ def reproduce(name, out, replicas=None, overrides=(), progress=True, log=print):
     for fig_name, (fig, caption) in figures.items():
         save_figure(fig, out / "figures" / f"{fig_name}.png")
         captions[fig_name] = caption
+    preset = [parse_assignment(o)[0] for o in getattr(module, "OVERRIDES", ())]
     changed = [parse_assignment(o)[0] for o in overrides] + (["training.replicas"] if replicas is not None else [])
-    _write_report(out / "report.md", module, experiment, ds, table, captions, changed)
+    _write_report(out / "report.md", module, experiment, ds, table, captions, preset, changed)
     return table
 
 
@@ -101,13 +156,18 @@ def _number(x):
     return "" if pd.isna(x) else f"{x:.3g}"
 
 
+def _cell(text):
+    """Text safe inside a markdown table cell."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
 def _effect(row):
     if pd.isna(row.effect):
         return ""
     return f"{_number(row.effect)} [{_number(row.ci_low)}, {_number(row.ci_high)}]"
 
 
-def _write_report(path, module, experiment, ds, table, captions, changed):
+def _write_report(path, module, experiment, ds, table, captions, preset, changed):
     seeds = ds["seed"].values
     lines = [f"# {module.TITLE}", "", (module.__doc__ or "").strip(), "",
              f"Model: `{experiment.path.name}`; {ds.sizes['replica']} replicas (seeds {seeds.min()}–{seeds.max()}), "
@@ -115,18 +175,21 @@ def _write_report(path, module, experiment, ds, table, captions, changed):
              "## Claims", "",
              "Each claim is a test fixed before the run, over the replicas (the unit of analysis): *n* replicas "
              "entered the test, *effect* is the test's effect size with its confidence interval, *p* its p-value. "
-             "A claim whose precondition too few replicas meet is *not evaluable*.  A *data* claim is a property "
-             "of the stimuli, not of training.", "",
-             "| claim | published | measured | test | n | effect [CI] | p | holds |", "|---|---|---|---|---|---|---|---|"]
+             "Replicas that miss a claim's precondition are left out, and the table says how many; a claim with too "
+             f"few replicas left (fewer than {cl.MIN_REPLICAS}, or fewer than half) is *not evaluable*.  A *data* claim is a "
+             "property of the stimuli, not of training.  Lines in figures are medians over replicas; bands are "
+             "interquartile ranges.", "",
+             "| claim | published | measured | test | n | effect [CI] | p | holds |",
+             "|---|---|---|---|---|---|---|---|"]
     for row in table.itertuples(index=False):
         kind = " *(data)*" if row.kind == "data" else ""
         test = row.test + (f"; precondition: {row.precondition}" if row.precondition else "")
         n = "" if pd.isna(row.n) else int(row.n)
-        lines.append(f"| {row.claim}{kind} | {row.published} | {row.measured} | {test} | {n} | {_effect(row)} "
-                     f"| {_number(row.p)} | {row.holds} |")
+        lines.append(f"| {_cell(row.claim)}{kind} | {_cell(row.published)} | {_cell(row.measured)} | {_cell(test)} "
+                     f"| {n} | {_effect(row)} | {_number(row.p)} | {row.holds} |")
     lines += ["", "## Parameters", "", "| setting | value | source |", "|---|---|---|"]
     sources = experiment.sources or {}
-    for key in [*sources, *(k for k in changed if k not in sources)]:
+    for key in dict.fromkeys([*sources, *preset, *changed]):
         try:
             value = experiment.replicas if key == "training.replicas" else lookup(experiment.spec, key)
         except SpecError:
@@ -134,9 +197,11 @@ def _write_report(path, module, experiment, ds, table, captions, changed):
         source = sources.get(key, "")
         if source.startswith("choice"):
             source = "**this project's choice**" + source[len("choice"):]
+        if key in preset:
+            source = f"set by this reproduction (`{module.NAME}`)" + (f"; the spec's: {source}" if source else "")
         if key in changed:
             source = "**changed for this run**" + (f" (the spec's: {source})" if source else "")
-        lines.append(f"| `{key}` | `{value}` | {source} |")
+        lines.append(f"| `{_cell(key)}` | `{_cell(value)}` | {_cell(source)} |")
     lines += ["", "## Figures", ""]
     for name, caption in captions.items():
         lines += [f"![{name}](figures/{name}.png)", "", f"*{caption}*", ""]

@@ -204,52 +204,80 @@ def separation(rdms, labels, within=None, among=None):
     return xr.DataArray(d[..., pairs].mean(-1), dims=other, coords=coords, name="separation")
 
 
-def split_epoch(separation, fraction=0.5, min_rise=0.5, until=None):
+def split_epoch(separation, fraction=0.5, min_rise=0.5, until=None, settled=None, resolution=None):
     """The epoch at which a separation has covered ``fraction`` of its rise
     from its epoch-0 value to its peak: when a group of items differentiates.
 
     Parameters
     ----------
     separation : xarray.DataArray
-        (…, epoch), e.g. from :func:`separation`.  The first epoch is the
-        baseline.
-    fraction : float
+        (…, epoch), e.g. from :func:`separation`, with increasing epochs.
+        The first epoch is the baseline.
+    fraction : float in (0, 1]
         Share of the rise from baseline to peak that marks the split.
-    min_rise : float
+    min_rise : float ≥ 0
         A separation whose peak exceeds its baseline by less than this
         fraction of the baseline never differentiated: NaN.
-    until : array_like, optional
+    until : array_like or xarray.DataArray, optional
         The last epoch to consider, per index of the other dimensions (e.g.
-        when each replica reached a training criterion); NaN for none.
+        when each replica reached a training criterion); NaN for none.  A
+        DataArray is matched to the other dimensions by name.
+    settled : float in (0, 1], optional
+        Require the separation to have levelled off: at 80% of the epochs
+        considered it must have covered at least this share of its rise to
+        the peak.  A separation still rising at the end has no peak yet, and
+        its split would move with longer training: NaN.
+    resolution : float, optional
+        Require the recorded epochs around the split to be at most this
+        share of the split epoch apart; a split located more coarsely is
+        NaN, so that no verdict rests on interpolation across a long gap.
 
     Returns
     -------
     xarray.DataArray
         The split epoch, interpolated linearly between recorded epochs, for
         each index of the other dimensions; NaN where the separation never
-        rose enough.
+        rose enough, had not settled, was located too coarsely or holds NaN.
     """
+    for name, value, low in (("fraction", fraction, 0), ("settled", settled, 0)):
+        if value is not None and not low < value <= 1:
+            raise ValueError(f"split_epoch: {name} must lie in (0, 1], not {value!r}")
+    for name, value in (("min_rise", min_rise), ("resolution", resolution)):
+        if value is not None and not 0 <= value < np.inf:
+            raise ValueError(f"split_epoch: {name} must be a non-negative number, not {value!r}")
     other = [d for d in separation.dims if d != "epoch"]
     s = separation.transpose(*other, "epoch").values.astype(float)
     epochs = separation["epoch"].values.astype(float)
-    flat = s.reshape(-1, s.shape[-1]).copy()
-    stop = np.full(len(flat), np.inf) if until is None else np.broadcast_to(
-        np.asarray(until, dtype=float), s.shape[:-1]).reshape(-1)
+    if (np.diff(epochs) <= 0).any():
+        raise ValueError("split_epoch: the epochs must increase")
+    flat = s.reshape(-1, s.shape[-1])
+    if until is None:
+        stop = np.full(len(flat), np.inf)
+    else:
+        if isinstance(until, xr.DataArray):
+            until = until.broadcast_like(separation.isel(epoch=0, drop=True)).transpose(*other).values
+        stop = np.broadcast_to(np.asarray(until, dtype=float), s.shape[:-1]).reshape(-1)
     out = np.full(len(flat), np.nan)
     for k, row in enumerate(flat):
         if not stop[k] >= epochs[0]:  # NaN: no epoch to consider
             continue
-        row = row[epochs <= stop[k]]
+        keep = epochs <= stop[k]
+        row, seen = row[keep], epochs[keep]
+        if np.isnan(row).any():
+            continue
         base, peak = row[0], row.max()
-        if peak - base < min_rise * abs(base) or peak <= base:
+        if peak <= base or peak - base < min_rise * abs(base):
+            continue
+        if settled is not None and np.interp(seen[0] + 0.8 * (seen[-1] - seen[0]), seen, row) \
+                < base + settled * (peak - base):
             continue
         bar = base + fraction * (peak - base)
-        i = int(np.argmax(row >= bar))
-        if i == 0:
-            out[k] = epochs[0]
-        else:
-            x0, x1, y0, y1 = epochs[i - 1], epochs[i], row[i - 1], row[i]
-            out[k] = x0 + (bar - y0) / (y1 - y0) * (x1 - x0)
+        i = int(np.argmax(row >= bar))  # ≥ 1: the baseline is below the bar
+        x0, x1, y0, y1 = seen[i - 1], seen[i], row[i - 1], row[i]
+        split = x0 + (bar - y0) / (y1 - y0) * (x1 - x0)
+        if resolution is not None and x1 - x0 > resolution * split:
+            continue
+        out[k] = split
     coords = {k: v for k, v in separation.coords.items() if set(v.dims) <= set(other)}
     return xr.DataArray(out.reshape(s.shape[:-1]), dims=other, coords=coords, name="split_epoch")
 

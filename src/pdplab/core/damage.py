@@ -124,7 +124,14 @@ def evaluate(results, environment, kind, where, severities, record=(), repeats=1
     keys = _targets(network, kind, where)
     record = as_record(list(record), network)
     check_names(record, environment)
-    severities = np.asarray(severities, dtype=float)
+    try:
+        severities = np.asarray(severities, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise NetworkError(f"damage: severities must be numbers, not {severities!r}") from None
+    if not len(severities) or not np.isfinite(severities).all():
+        raise NetworkError(f"damage: severities must be finite numbers, not {severities.tolist()}")
+    if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)) or repeats < 1:
+        raise NetworkError(f"damage: repeats must be an integer ≥ 1, not {repeats!r}")
     dtype = np.result_type(*weights.values())
     inputs, targets = environment.arrays(network, dtype)
     plan = Plan(network)

@@ -75,7 +75,8 @@ class Record:
         if self.epochs is not None:
             chosen.update(int(e) for e in self.epochs if 0 <= int(e) <= total)
         if self.log_points and total > 0:
-            chosen.update(np.rint(np.geomspace(1, total, int(self.log_points))).astype(int).tolist())
+            # More points than epochs would only repeat epochs.
+            chosen.update(np.rint(np.geomspace(1, total, min(int(self.log_points), total))).astype(int).tolist())
         return np.array(sorted(chosen), dtype=int)
 
 

@@ -66,6 +66,9 @@ def mode_roles(u, domain, category, tol=0.1):
     domain, category = np.asarray(domain), np.asarray(category)
     roles = []
     for x in np.asarray(u, dtype=float).T:
+        if not np.abs(x).max() > 0:
+            roles.append("mixed")
+            continue
         small = np.abs(x) < tol * np.abs(x).max()
         sign = np.where(small, 0, np.sign(x))
         same_within = all(len(set(sign[category == c])) == 1 for c in set(category))
@@ -113,12 +116,20 @@ def fit_common_a0(a, s, t, lr):
     over the curves ``a`` (epoch, mode), each mode's residuals divided by its
     ``s`` so that every mode counts alike.  The theory's timing of each mode
     then follows from its singular value alone."""
-    s = np.asarray(s, dtype=float)
+    s, a = np.asarray(s, dtype=float), np.asarray(a, dtype=float)
+    if not (s > 0).all() or not lr > 0 or not np.isfinite(a).all() or len(t) < 2:
+        raise ValueError("fit_common_a0: needs positive singular values, a positive learning rate and finite "
+                         "strengths at two or more epochs")
 
     def loss(log_a0):
         return float((((deep_strength(s, np.exp(log_a0), np.asarray(t)[:, None], lr) - a) / s) ** 2).sum())
 
-    return float(np.exp(minimize_scalar(loss, bounds=(-25, np.log(s.min()) - 1e-6), method="bounded").x))
+    low, high = -60.0, np.log(s.min()) - 1e-6
+    fit = minimize_scalar(loss, bounds=(low, high), method="bounded", options={"xatol": 1e-8}).x
+    if fit - low < 1e-3 or high - fit < 1e-3:
+        raise ValueError(f"fit_common_a0: the fitted a₀ ({np.exp(fit):.3g}) lies at the edge of its range; "
+                         f"the curves do not look like the theory's sigmoids")
+    return float(np.exp(fit))
 
 
 def deep_half_time(s, a0, lr):
@@ -139,6 +150,8 @@ def half_time(a, s, t):
     value ``s``, interpolated linearly between the recorded epochs ``t``
     (NaN if it never does)."""
     a, t = np.asarray(a, dtype=float), np.asarray(t, dtype=float)
+    if not s > 0:
+        raise ValueError(f"half_time: the final strength s must be positive, not {s!r}")
     above = np.flatnonzero(a >= 0.5 * s)
     if not len(above):
         return np.nan

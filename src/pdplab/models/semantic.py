@@ -27,13 +27,20 @@ import xarray as xr
 from ..analysis import rsa
 from ..core import damage
 
-__all__ = ["LEVELS", "FACT_LEVELS", "item_patterns", "level_separation", "differentiation", "item_split",
-           "fact_outputs", "control_facts", "illusion", "fact_levels", "damage_by_level", "all_facts_known", "median", "quartiles"]
+__all__ = ["LEVELS", "FACT_LEVELS", "SETTLED", "RESOLUTION", "item_patterns", "level_separation", "differentiation", "item_split",
+           "fact_outputs", "control_facts", "illusion", "fact_levels", "damage_by_level", "all_facts_known",
+           "median", "quartiles"]
 
 #: The levels of the hierarchy, from the most general.
 LEVELS = ("domain", "category", "item")
+#: The share of its rise a separation must have covered at 80% of training
+#: for its split epoch to count (see :func:`differentiation`).
+SETTLED = 0.9
+#: The widest gap between the recorded epochs around a split, as a share of
+#: the split epoch, for the split to count.
+RESOLUTION = 0.1
 #: Levels of the facts the network knows, from the most general (see :func:`fact_levels`).
-FACT_LEVELS = ("general", "intermediate", "specific", "name", "other")
+FACT_LEVELS = ("universal", "general", "intermediate", "specific", "name", "other")
 
 
 def item_patterns(ds, group="representation"):
@@ -70,23 +77,30 @@ def level_separation(acts):
     })
 
 
-def differentiation(acts, fraction=0.5, min_rise=0.5, until=None):
-    """The epoch at which each level differentiates, per replica (NaN where
-    a level's separation never rose by ``min_rise`` of its starting value).
+def differentiation(acts, fraction=0.5, min_rise=0.5, until=None, settled=SETTLED, resolution=RESOLUTION):
+    """The epoch at which each level differentiates, per replica.
 
-    See :func:`level_separation` and :func:`pdplab.analysis.rsa.split_epoch`.
+    NaN where a level's separation never rose by ``min_rise`` of its
+    starting value, was still rising at the end (at 80% of the epochs it
+    had covered less than ``settled`` of its rise: its split would move with
+    longer training), or was recorded too sparsely around its split (epochs
+    more than ``resolution`` of the split epoch apart).  See
+    :func:`level_separation` and :func:`pdplab.analysis.rsa.split_epoch`.
     """
     sep = level_separation(acts)
-    return xr.Dataset({level: rsa.split_epoch(sep[level], fraction, min_rise, until) for level in LEVELS})
+    return xr.Dataset({level: rsa.split_epoch(sep[level], fraction, min_rise, until, settled, resolution)
+                       for level in LEVELS})
 
 
-def item_split(acts, item, fraction=0.5, min_rise=0.5, until=None):
+def item_split(acts, item, fraction=0.5, min_rise=0.5, until=None, settled=SETTLED, resolution=RESOLUTION):
     """The epoch at which ``item`` moves away from the other items of its
-    category (its mean distance to them covers half its rise), per replica."""
-    d = rsa.rdm(acts, "euclidean")
+    category (its mean distance to them covers half its rise), per replica;
+    NaN as in :func:`differentiation`."""
     names = acts["item"].values
-    sep = rsa.separation(d, names, within=acts["category"].values, among=names == item)
-    return rsa.split_epoch(sep, fraction, min_rise, until)
+    if item not in names:
+        raise ValueError(f"item_split: no item {item!r}; the items are {', '.join(map(str, names))}")
+    sep = rsa.separation(rsa.rdm(acts, "euclidean"), names, within=acts["category"].values, among=names == item)
+    return rsa.split_epoch(sep, fraction, min_rise, until, settled, resolution)
 
 
 def _pattern(ds, item, relation):
@@ -114,6 +128,10 @@ def control_facts(environment, item, relation, unit, group="attribute"):
     false.  A list of (item, relation, unit)."""
     truth = _fact_table(environment, group)
     asked = truth[truth["relation"] == relation].set_index("item_name")
+    if item not in asked.index or unit not in asked.columns:
+        raise ValueError(f"no fact {item!r} {relation!r} {unit!r} in {environment.name}")
+    if asked.loc[item, unit]:
+        raise ValueError(f"{item} {relation} {unit} is true: an illusory correlation is about a false fact")
     answers = [u for u in environment.units[group] if asked[u].any()]
     controls = [(item, relation, u) for u in answers if u != unit and not asked.loc[item, u]]
     controls += [(other, relation, unit) for other in asked.index if other != item and not asked.loc[other, unit]]
@@ -131,14 +149,14 @@ def illusion(ds, environment, item, relation, unit, after, before, group="attrib
     its epoch, and the highest output of the :func:`control_facts`.  The
     replica shows the illusion when the fact peaks above 0.5, above every
     control, before ``before`` (the epoch the item moves away from its
-    category mates).
+    category mates), and ends below 0.5 (unlearned).
 
     Returns
     -------
     xarray.Dataset
         (replica): ``peak``, ``peak_epoch``, ``control_peak``, ``final`` (the
-        fact's output after training), ``unlearned`` (final < 0.5: the
-        precondition) and ``shown``.
+        fact's output after training), ``unlearned`` (final < 0.5) and
+        ``shown``.
     """
     fact = fact_outputs(ds, [(item, relation, unit)], group).isel(fact=0).values  # replica, epoch
     ctrl = fact_outputs(ds, control_facts(environment, item, relation, unit, group), group).values
@@ -151,7 +169,7 @@ def illusion(ds, environment, item, relation, unit, after, before, group="attrib
     peak_epoch = np.where(has_window, epochs[masked.argmax(axis=1)], np.nan)
     control_peak = np.where(has_window, np.where(window[..., None], ctrl, -np.inf).max(axis=(1, 2)), np.nan)
     final = fact[:, -1]
-    shown = (peak > 0.5) & (peak > control_peak) & (peak_epoch < np.asarray(before, dtype=float))
+    shown = (peak > 0.5) & (peak > control_peak) & (peak_epoch < np.asarray(before, dtype=float)) & (final < 0.5)
     return xr.Dataset(
         {"peak": ("replica", peak), "peak_epoch": ("replica", peak_epoch), "control_peak": ("replica", control_peak),
          "final": ("replica", final), "unlearned": ("replica", final < 0.5), "shown": ("replica", shown)},
@@ -170,8 +188,9 @@ def fact_levels(environment, naming, group="attribute"):
     """Every true fact (pattern, output unit) with its level in the hierarchy.
 
     Under the fact's relation, the items that share it are compared with
-    the item's domain and category: a fact is *general* when the whole
-    domain shares it (``can grow``, ``ISA animal``), *intermediate* when
+    the item's domain and category: a fact is *universal* when every item
+    has it (``can grow``: it needs no knowledge of the item), *general* when
+    the whole domain shares it (``can move``, ``ISA animal``), *intermediate* when
     exactly the item's category does (``can fly``, ``ISA bird``), *specific*
     when only the item has it (``can sing``) and a *name* when that specific
     fact is under a naming relation (``ISA canary``).  Facts shared across
@@ -192,6 +211,7 @@ def fact_levels(environment, naming, group="attribute"):
         One row per true fact: ``pattern`` (row of the environment),
         ``item_name``, ``relation``, ``unit``, ``level``.
     """
+    naming = (naming,) if isinstance(naming, str) else tuple(naming)
     items = environment.items
     names = items["item_name"].to_numpy()
     truth = _fact_table(environment, group)
@@ -204,7 +224,9 @@ def fact_levels(environment, naming, group="attribute"):
             if not truth.iloc[p][unit]:
                 continue
             holders = set(names[asked & truth[unit].to_numpy()])
-            if set(names[items["domain"].to_numpy() == domain]) <= holders:
+            if holders == set(names[asked]):
+                level = "universal"
+            elif set(names[items["domain"].to_numpy() == domain]) <= holders:
                 level = "general"
             elif holders == members and len(members) > 1:
                 level = "intermediate"

@@ -11,25 +11,27 @@ Each published result is a test over the trained replicas (see
   of :func:`pdplab.models.semantic.differentiation`);
 * the illusory correlation — the share of replicas in which the false fact
   ("pine has leaves") peaks above 0.5, above every control false fact, after
-  the domain split and before the item leaves its category
-  (:func:`pdplab.models.semantic.illusion`);
+  the domain split and before the item leaves its category, and ends below
+  0.5 (:func:`pdplab.models.semantic.illusion`);
 * damage — under noise on the weights into the representation layer,
   general facts outlast intermediate ones, and intermediate facts outlast
   specific ones (two sign tests over replicas on the share of each level's
   facts still known, averaged over the damaged severities), among replicas
-  that knew every fact of both levels before damage.
+  that knew every fact of both levels before damage.  Facts every item has
+  (universal), names and facts that cut across the hierarchy are reported
+  but not tested (:func:`pdplab.models.semantic.fact_levels`).
 """
 
 from __future__ import annotations
 
 import numpy as np
-import xarray as xr
 
 from .. import claims as cl
 from .. import plots
 from ..core.propagate import inspect
 from ..core.record import weights_from_dataset
-from .semantic import (LEVELS, all_facts_known, control_facts, damage_by_level, differentiation, fact_levels, fact_outputs,
+from .semantic import (LEVELS, RESOLUTION, SETTLED, all_facts_known, control_facts, damage_by_level, differentiation,
+                       fact_levels, fact_outputs,
                        illusion, item_patterns, item_split, level_separation, median, quartiles)
 
 __all__ = ["analyse", "differentiation_claims", "stages"]
@@ -57,8 +59,15 @@ def differentiation_claims(splits, label="", published=None, extra="", requireme
             f"progressive differentiation: {label}{PLURAL[earlier]} before {PLURAL[later]}",
             published or f"{account} ({SOURCE})", a, b, measured=measured,
             precondition=(np.isfinite(a) & np.isfinite(b),
-                          f"{requirement}both levels differentiated (separation rose ≥ 50% above its epoch-0 value)")))
+                          f"{requirement}both levels differentiated (separation rose ≥ 50% above its epoch-0 "
+                          f"value) and "
+                          f"levelled off (≥ {SETTLED:.0%} of the rise covered at 80% of the epochs), each split "
+                          f"located between recorded epochs at most {RESOLUTION:.0%} of it apart")))
     return out
+
+
+STAGES_TEXT = ("half the median domain split epoch, midway between the median domain and category split epochs, "
+               "midway between the median category and item split epochs, and the end")
 
 
 def stages(splits, last_epoch):
@@ -114,17 +123,19 @@ def analyse(ds, experiment, illusion_fact, naming, severities, where="item->repr
                  f"{item} differentiates ({SOURCE})",
                  shown["shown"].values,
                  f"per replica: after the domain split, the fact's output peaks above 0.5 and above every control "
-                 f"false fact, before {item} moves away from its category mates",
+                 f"false fact, before {item} moves away from its category mates, and ends below 0.5",
                  measured=f"peak {quartiles(shown['peak'], 2)} at epoch {quartiles(shown['peak_epoch'])}; "
                           f"highest control {quartiles(shown['control_peak'], 2)}; {item} leaves its category at "
                           f"epoch {quartiles(item_splits)}; end of training {quartiles(shown['final'], 2)}; "
                           f"shown in {int(shown['shown'].sum())} of {R} replicas",
-                 precondition=(shown["unlearned"].values & np.isfinite(splits["domain"].values)
-                               & np.isfinite(item_splits),
-                               f"{fact_text} ends below 0.5, and both the domain split and {item}'s split happened")),
+                 precondition=(np.isfinite(splits["domain"].values) & np.isfinite(item_splits),
+                               f"the domain split and {item}'s split were both measured (as for the "
+                               f"differentiation claims)")),
     ]
+    counts = levels["level"].value_counts()
     hits_text = "; ".join(
-        f"{level} " + "/".join(f"{v:.2f}" for v in dmg["hits"].sel(level=level).median("replica").values)
+        f"{level} ({counts[level]} facts) "
+        + "/".join(f"{v:.2f}" for v in dmg["hits"].sel(level=level).median("replica").values)
         for level in dmg["level"].values)
     fa_text = "/".join(f"{v:.3f}" for v in dmg["false_alarms"].median("replica").values)
     damage_text = (f"share of true facts still active, median over replicas, at noise sd "
@@ -135,7 +146,7 @@ def analyse(ds, experiment, illusion_fact, naming, severities, where="item->repr
             "under damage, specific facts and names are lost first and the most general last (Rogers & "
             "McClelland 2004, ch. 5; semantic dementia)",
             hurt.sel(level=stronger).values, hurt.sel(level=weaker).values,
-            f"per replica: share of the level's true facts still active, mean over noise sd "
+            f"per replica: share of the level's true facts still active above 0.5, mean over noise sd "
             f"{', '.join(f'{s:g}' for s in severities[1:])} on {where}; {stronger} minus {weaker}",
             measured=damage_text,
             precondition=((intact.sel(level=stronger) == 1).values & (intact.sel(level=weaker) == 1).values,
@@ -150,9 +161,9 @@ def analyse(ds, experiment, illusion_fact, naming, severities, where="item->repr
                        "different categories of one domain, and in the same category; dotted lines: median "
                        f"split epochs. {plots.BAND}."),
         "dendrograms": (plots.dendrograms(reps, stages(splits, int(ds["epoch"].values[-1]))),
-                        "Average-linkage clustering of the replica-mean Euclidean distances between item "
-                        "representations, at epochs chosen from the median split epochs; labels coloured by "
-                        "category."),
+                        f"Average-linkage clustering of the replica-mean Euclidean distances between item "
+                        f"representations at the recorded epochs nearest {STAGES_TEXT}; labels coloured by "
+                        f"category."),
         "mds_trajectories": (plots.mds_trajectories(reps.isel(replica=0), title="replica 0"),
                              "Paths of the item representations of replica 0 through training (classical MDS of "
                              "all epochs together); dots: end of training."),
