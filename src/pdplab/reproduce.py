@@ -176,8 +176,8 @@ def _write_report(path, module, experiment, ds, table, captions, preset, changed
              "entered the test, *effect* is the test's effect size with its confidence interval, *p* its p-value. "
              "Replicas that miss a claim's precondition are left out, and the table says how many; a claim with "
              f"too few replicas left (fewer than {cl.MIN_REPLICAS}, or fewer than half) is *not evaluable*.  A "
-             "*data* claim is a property of the stimuli, not of training.  Lines in figures are medians over replicas; bands are "
-             "interquartile ranges.", "",
+             "*data* claim is a property of the stimuli, not of training.  Lines in figures are medians over "
+             "replicas; bands are interquartile ranges.", "",
              "| claim | published | measured | test | n | effect [CI] | p | holds |",
              "|---|---|---|---|---|---|---|---|"]
     for row in table.itertuples(index=False):

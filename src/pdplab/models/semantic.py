@@ -28,8 +28,8 @@ from ..analysis import rsa
 from ..core import damage
 
 __all__ = ["LEVELS", "FACT_LEVELS", "SETTLED", "RESOLUTION", "item_patterns", "level_separation",
-           "differentiation", "item_split", "fact_outputs", "control_facts", "illusion", "fact_levels", "damage_by_level", "all_facts_known",
-           "median", "quartiles"]
+           "differentiation", "item_split", "fact_outputs", "control_facts", "illusion", "fact_levels",
+           "damage_by_level", "all_facts_known", "median", "quartiles"]
 
 #: The levels of the hierarchy, from the most general.
 LEVELS = ("domain", "category", "item")
