@@ -5,18 +5,18 @@ through fixed random matrices instead of the transposed weights.  Does the
 semantic network still learn its facts, and do its item representations
 still differentiate progressively?  Feedback alignment learns this task far
 more slowly, so the two rules are compared at the same training error, not
-at the same epoch: each replica is followed until its error, summed over the
-32 patterns, first falls to 1.0 at a recorded epoch, and its split epochs
-are measured on that stretch of training exactly as in the Rumelhart & Todd
-reproduction.  Both rules start from the same seeds; feedback alignment
-trains for 10000 epochs, backpropagation for 4000.  Three claims: feedback
+at the same epoch.  Both rules start from the same seeds and train well past
+a matched error (summed over the 32 patterns, 1.0): feedback alignment for
+10000 epochs, backpropagation for 4000.  Split epochs are measured on the
+whole runs exactly as in the Rumelhart & Todd reproduction, and compared in
+units of each replica's own training time to the matched error (the first
+recorded epoch at which its error is at most 1.0).  Three claims: feedback
 alignment learns every fact; under it, domains still differentiate before
-categories; and categories and items differentiate as far apart, as a share
-of the training to the matched error, as under backprop (non-inferiority,
-paired by seed: not shorter by more than 0.05).  No published study of this
-question was found: the claims, the matched error (1.0), the epochs and the
-margin are this project's choices, and the claims hold or fail with their
-numbers.
+categories; and categories and items differentiate as far apart, in those
+units, as under backprop (non-inferiority, paired by seed: not shorter by
+more than 0.05).  No published study of this question was found: the
+claims, the matched error, the epochs and the margin are this project's
+choices, and the claims hold or fail with their numbers.
 
 Lillicrap, T. P., Cownden, D., Tweed, D. B., & Akerman, C. J. (2016). Random
 synaptic feedback weights support error backpropagation for deep learning.
@@ -59,9 +59,8 @@ def analyse(ds, experiment):
     R = ds.sizes["replica"]
     fa_done, bp_done = reached(ds), reached(bp)
     fa_reps, bp_reps = item_patterns(ds), item_patterns(bp)
-    fa_splits = differentiation(fa_reps, until=fa_done)
-    bp_splits = differentiation(bp_reps, until=bp_done)
-    relative = "; ".join(
+    fa_splits, bp_splits = differentiation(fa_reps), differentiation(bp_reps)
+    relative = "; ".join(  # split epochs in units of the epochs to the matched error
         f"{name}: " + ", ".join(f"{level} {median(splits[level].values / done):.2f}"
                                  for level in ("domain", "category", "item"))
         for name, splits, done in (("feedback alignment", fa_splits, fa_done), ("backprop", bp_splits, bp_done)))
@@ -85,8 +84,7 @@ def analyse(ds, experiment):
         fa_splits, label="under feedback alignment, ",
         published="(no published test; under backprop, plants and animals separate first, then the categories "
                   "within each domain: Rogers & McClelland 2004, ch. 3)",
-        extra=f"backprop, at the same error: {bp_summary}",
-        requirement=f"the replica reached an error of {MATCHED_ERROR:g} and ")[0])
+        extra=f"backprop: {bp_summary}")[0])
     fa_gap = (fa_splits["item"] - fa_splits["category"]).values / fa_done
     bp_gap = (bp_splits["item"] - bp_splits["category"]).values / bp_done
     in_order = {name: f"{int((gap > 0).sum())} of {int(np.isfinite(gap).sum())}"
@@ -100,11 +98,11 @@ def analyse(ds, experiment):
         f"per seed: (item split − category split) / epochs to an error of {MATCHED_ERROR:g}, feedback alignment "
         f"minus backprop; as far apart = not shorter by more than {MARGIN:g}",
         margin=MARGIN,
-        measured=f"split epochs as a share of the epochs to that error, median: {relative}; categories before "
+        measured=f"split epochs in units of the epochs to that error, median: {relative}; categories before "
                  f"items in {in_order['fa']} replicas under feedback alignment, {in_order['bp']} under backprop",
         precondition=(np.isfinite(fa_gap) & np.isfinite(bp_gap),
-                      f"under both rules the replica reached an error of {MATCHED_ERROR:g} and both levels "
-                      f"differentiated before it")))
+                      f"under both rules the replica reached an error of {MATCHED_ERROR:g}, and its category and "
+                      f"item splits were measured")))
 
     curves = plots.learning_curves(ds, label="feedback alignment")
     plots.learning_curves(bp, ax=curves.axes[0], label="backprop")
@@ -116,13 +114,11 @@ def analyse(ds, experiment):
             plots.separation_curves(level_separation(fa_reps), fa_splits),
             "Under feedback alignment: mean Euclidean distance between the representations of items in different "
             "domains, in different categories of one domain, and in the same category; dotted lines: median split "
-            f"epochs (each replica's measured up to its matched error). {plots.BAND}."),
+            f"epochs. {plots.BAND}."),
         "dendrograms_feedback_alignment": (
-            plots.dendrograms(fa_reps, stages(fa_splits, median(fa_done) if np.isfinite(fa_done).any()
-                                              else int(ds["epoch"].values[-1]))),
+            plots.dendrograms(fa_reps, stages(fa_splits, int(ds["epoch"].values[-1]))),
             f"Under feedback alignment: average-linkage clustering of the replica-mean Euclidean distances between "
-            f"item representations at the recorded epochs nearest {STAGES_TEXT} (here: the median epoch of the "
-            f"matched error)."),
+            f"item representations at the recorded epochs nearest {STAGES_TEXT}."),
         "mds_trajectories_feedback_alignment": (
             plots.mds_trajectories(fa_reps.isel(replica=0), title="feedback alignment, replica 0"),
             "Paths of the item representations of replica 0 under feedback alignment (classical MDS of all "
