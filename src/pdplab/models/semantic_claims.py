@@ -40,13 +40,12 @@ SOURCE = "Rogers & McClelland 2004, ch. 3"
 PLURAL = {"domain": "domains", "category": "categories", "item": "items"}
 
 
-def differentiation_claims(splits, label="", published=None, extra="", requirement=""):
+def differentiation_claims(splits, label="", published=None, extra=""):
     """The two ordering claims of progressive differentiation, from split
     epochs per level (a Dataset as from :func:`differentiation`).
 
     ``label`` prefixes the claims' names, ``published`` replaces the book's
-    account, ``extra`` is appended to the measured text and ``requirement``
-    to the precondition's description.
+    account and ``extra`` is appended to the measured text.
     """
     summary = ", ".join(f"{level} {quartiles(splits[level])}" for level in LEVELS)
     measured = f"split epochs, median [IQR]: {summary}" + (f"; {extra}" if extra else "")
@@ -59,10 +58,9 @@ def differentiation_claims(splits, label="", published=None, extra="", requireme
             f"progressive differentiation: {label}{PLURAL[earlier]} before {PLURAL[later]}",
             published or f"{account} ({SOURCE})", a, b, measured=measured,
             precondition=(np.isfinite(a) & np.isfinite(b),
-                          f"{requirement}both levels differentiated (separation rose ≥ 50% above its epoch-0 "
-                          f"value) and "
-                          f"levelled off (≥ {SETTLED:.0%} of the rise covered at 80% of the epochs), each split "
-                          f"located between recorded epochs at most {RESOLUTION:.0%} of it apart")))
+                          f"both levels differentiated (separation rose ≥ 50% above its epoch-0 value) and levelled "
+                          f"off (≥ {SETTLED:.0%} of the rise covered at 80% of the epochs), each split located "
+                          f"between recorded epochs at most {RESOLUTION:.0%} of it apart")))
     return out
 
 
