@@ -85,6 +85,27 @@ def test_a_replica_is_the_same_alone_or_among_a_hundred(update):
         np.testing.assert_array_equal(alone[name].isel(replica=0), among[name].isel(replica=57), err_msg=name)
 
 
+@pytest.mark.parametrize("settings", [
+    {"update": "batch", "lr": 0.5},
+    {"update": "pattern", "optimizer": "momentum", "lr": 0.3, "momentum": 0.8},
+    {"update": "batch", "optimizer": "delta_bar_delta", "lr": 0.2, "momentum": 0.5},
+    {"update": "batch", "optimizer": "adam", "lr": 0.05, "decay": 1e-4},
+    {"update": "batch", "optimizer": "dougs_momentum", "lr": 0.5, "momentum": 0.5},
+], ids=lambda s: s.get("optimizer", "steepest") + "-" + s["update"])
+def test_a_replica_stops_alike_alone_or_among_others(xor, settings):
+    # Replicas reach the criterion at different epochs; each must stop when it does.
+    net, env = xor
+    among = pl.train(net, env, epochs=3000, criterion=0.3, seed=[3, 4, 5, 6], **settings)
+    alone = pl.train(net, env, epochs=3000, criterion=0.3, seed=[5], **settings)
+    stop = alone["stopped_at"].values[0]
+    assert np.isfinite(among["stopped_at"].values).all() and len(set(among["stopped_at"].values)) > 1
+    assert among["stopped_at"].values[2] == stop
+    for name in ("weight:input->hidden", "weight:hidden->output", "bias:hidden", "bias:output"):
+        np.testing.assert_array_equal(alone[name].isel(replica=0), among[name].isel(replica=2), err_msg=name)
+    np.testing.assert_array_equal(alone["error"].isel(replica=0),
+                                  among["error"].isel(replica=2).sel(epoch=alone["epoch"]))
+
+
 def test_per_replica_learning_rates_match_separate_runs():
     net = two_input_network()
     env = random_environment(net)

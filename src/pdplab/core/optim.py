@@ -91,7 +91,7 @@ class Optimizer:
     def freeze(self, replicas):
         """Stop updating the given replicas (boolean mask), e.g. once they
         reach the stopping criterion."""
-        mask = np.asarray(replicas, dtype=bool)
+        mask = np.array(replicas, dtype=bool)  # a copy: the caller goes on updating its array
         frozen = mask if mask.any() else None
         if (frozen is None) != (self.frozen is None) or (
             frozen is not None and not np.array_equal(frozen, self.frozen)
