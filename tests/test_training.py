@@ -195,3 +195,21 @@ def test_frozen_projection_and_fixed_bias_keep_their_values():
     np.testing.assert_array_equal(w["i->h"], w0["i->h"])
     np.testing.assert_array_equal(w["h.bias"], np.full((1, 3), -2.0))
     assert not np.array_equal(w["h->o"], w0["h->o"])
+
+
+def test_float32_cross_entropy_with_saturated_outputs_is_finite():
+    # A reading-sized network (105 → 100 → 61, cross-entropy) driven into
+    # saturation: float32 outputs of exactly 1.0 must not read as divergence.
+    rng = np.random.default_rng(0)
+    inputs = (rng.random((300, 105)) < 0.1).astype(float)
+    targets = (rng.random((300, 61)) < 0.1).astype(float)
+    net = pl.Network([pl.Group("orthography", 105), pl.Group("hidden", 100),
+                      pl.Group("phonology", 61, error="cross_entropy")],
+                     [("orthography", "hidden"), ("hidden", "phonology")], init_range=0.1)
+    env = pl.Environment({"orthography": inputs}, {"phonology": targets})
+    ds = pl.train(net, env, epochs=30, update="batch", optimizer="momentum", lr=0.2, momentum=0.9,
+                  dtype="float32", replicas=2, record={"groups": ["phonology"], "every": 10})
+    assert (ds["phonology"].values == 1.0).any()  # saturated, as intended
+    assert np.isfinite(ds["error"].values).all() and ds["error"].dtype == np.float32
+    # The clip keeps the error as finite as float32 allows: −ln(float32 eps) per unit at most.
+    assert ds["error"].max() <= 61 * -np.log(np.finfo(np.float32).eps) * 1.001

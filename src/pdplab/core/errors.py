@@ -42,6 +42,13 @@ __all__ = ["ErrorFunction", "ERRORS", "get_error", "effective_target"]
 _EPS = 1e-12
 
 
+def _eps(dtype):
+    """How far from 0 and 1 an output is clipped before its log is taken:
+    1e-12, or the dtype's own resolution where that is coarser (in float32,
+    1 − 1e-12 is 1.0 and its log would be infinite)."""
+    return max(_EPS, float(np.finfo(dtype).eps))
+
+
 def effective_target(out, target, target_radius=0.0, zero_error_radius=0.0):
     """The target an output is compared with, after the tolerance radii.
 
@@ -101,7 +108,8 @@ class CrossEntropy(ErrorFunction):
     activations = ("logistic", "softmax")  # outputs that are probabilities
 
     def value(self, out, target):
-        o = np.clip(out, _EPS, 1.0 - _EPS)
+        eps = _eps(out.dtype)
+        o = np.clip(out, eps, 1.0 - eps)
         u = 1.0 - target
         e = -(target * np.log(o) + u * np.log1p(-o))
         if ((target > 0) & (target < 1)).any():
@@ -120,7 +128,7 @@ class SoftmaxCrossEntropy(CrossEntropy):
     """Cross-entropy for a softmax group: ``E = Σₖ tₖ ln(tₖ/oₖ)``."""
 
     def value(self, out, target):
-        o = np.clip(out, _EPS, 1.0)
+        o = np.clip(out, _eps(out.dtype), 1.0)
         return (xlogy(target, target) - xlogy(target, o)).sum(axis=-1)
 
 
