@@ -34,13 +34,20 @@ def test_run_writes_results(tmp_path, capsys):
         (["run", "MODELS/xor.toml", "--set", "training.lrr=1", "--out", "OUT"], ["training.lrr", "unknown key"]),
         (["run", "MODELS/none.toml", "--out", "OUT"], ["none.toml", "no such file"]),
         (["run", "MODELS/xor.toml", "--out", "NOWHERE/x.nc"], ["does not exist"]),
+        (["run", "MODELS/xor.toml", "--out", "DIR"], ["not a regular file"]),
+        (["run", "MODELS/xor.toml", "--out", "LINK"], ["not a regular file"]),
+        (["run", "MODELS/xor.toml", "--out", "OUT.csv"], ["must end with .nc"]),
+        (["run", "MODELS/xor.toml", "--out", "/dev/null"], ["not a regular file"]),
         (["reproduce", "nope", "--out", "OUT"], ["unknown reproduction", "'nope'"]),
         (["info", "MODELS/xor.csv"], ["xor.csv", "not a readable netCDF"]),
     ],
 )
 def test_user_errors_exit_2_with_one_line(tmp_path, capsys, argv, words):
+    (tmp_path / "dir.nc").mkdir()
+    (tmp_path / "link.nc").symlink_to(tmp_path / "elsewhere.nc")
     argv = [a.replace("MODELS", str(MODELS)).replace("OUT", str(tmp_path / "out.nc"))
-            .replace("NOWHERE", str(tmp_path / "nowhere")) for a in argv]
+            .replace("NOWHERE", str(tmp_path / "nowhere")).replace("DIR", str(tmp_path / "dir.nc"))
+            .replace("LINK", str(tmp_path / "link.nc")) for a in argv]
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("pdplab: error:") and "Traceback" not in err

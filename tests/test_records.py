@@ -86,7 +86,7 @@ def test_failed_write_leaves_nothing(run, tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(type(ds), "to_netcdf", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(pl.DataError, match="run.nc: could not be written .disk full"):
         pl.save(ds, tmp_path / "run.nc")
     assert os.listdir(tmp_path) == []
 
@@ -178,3 +178,51 @@ def test_log_spaced_recording_epochs():
         with pytest.raises(pl.NetworkError, match="log_points"):
             pl.train(pl.Network([pl.Group("i", 1), pl.Group("o", 1, error="sse")], [("i", "o")]),
                      pl.Environment({"i": [[1.0]]}, {"o": [[1.0]]}), epochs=1, record={"log_points": bad})
+
+
+def test_damage_is_the_same_wherever_its_severity_stands(run):
+    net, env, ds = run
+    forward = pl.damage.evaluate(ds, env, "noise", "out", [0.5, 1.0, 2.0])
+    backward = pl.damage.evaluate(ds, env, "noise", "out", [2.0, 1.0])
+    np.testing.assert_array_equal(forward["error"].sel(severity=1.0), backward["error"].sel(severity=1.0))
+    np.testing.assert_array_equal(forward["error"].sel(severity=2.0), backward["error"].sel(severity=2.0))
+    with pytest.raises(pl.NetworkError, match="sends nothing"):
+        pl.damage.evaluate(ds, env, "units", "out", [0.5])
+
+
+def test_gradients_take_integer_weights_and_need_a_seed_per_replica():
+    net = pl.Network([pl.Group("i", 3), pl.Group("h", 2), pl.Group("o", 2, error="sse")], [("i", "h"), ("h", "o")])
+    env = random_environment(net, n=3, seed=6)
+    w = {k: np.rint(3 * v).astype(int) for k, v in net.init_weights([4, 5]).items()}
+    err, grads = pl.gradients(net, w, env)
+    err_f, grads_f = pl.gradients(net, {k: v.astype(float) for k, v in w.items()}, env)
+    np.testing.assert_allclose(err, err_f)
+    for k in grads:
+        assert grads[k].dtype == np.float64
+        np.testing.assert_allclose(grads[k], grads_f[k])
+    for call in (pl.gradients, pl.inspect):
+        with pytest.raises(pl.NetworkError, match="2 replicas"):
+            call(net, w, env, rule="feedback_alignment", seeds=[1])
+
+
+def test_a_killed_save_leaves_nothing_behind_for_long(tmp_path, run):
+    import subprocess
+    import sys
+
+    _, _, ds = run
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    leftover = tmp_path / f".run.nc.{dead.pid}-x1y2.nc"  # as a save killed mid-write leaves it
+    leftover.write_bytes(b"half a netCDF file")
+    live = tmp_path / f".run.nc.{os.getpid()}-z3.nc"  # a save in progress in a live process
+    live.write_bytes(b"being written")
+    pl.save(ds, tmp_path / "run.nc")
+    assert not leftover.exists() and live.exists()
+    assert pl.load(tmp_path / "run.nc").sizes == ds.sizes
+    assert oct((tmp_path / "run.nc").stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

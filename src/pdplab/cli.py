@@ -24,13 +24,11 @@ __all__ = ["main"]
 
 
 def cmd_run(args):
-    from .core.files import save
+    from .core.files import check_destination, save
     from .spec import load_spec
 
     exp = load_spec(args.spec, args.set)
-    out = Path(args.out)
-    if not out.parent.exists():
-        raise PdplabError(f"--out {out}: folder {out.parent} does not exist")
+    out = check_destination(args.out, (".nc",))  # before training, not after
     ds = exp.run(replicas=args.replicas, seed=args.seed, progress=not args.quiet)
     save(ds, out)
     _say(args, f"wrote {out}: {ds.sizes['replica']} replicas, epochs 0–{int(ds['epoch'].values[-1])}")

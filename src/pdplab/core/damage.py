@@ -29,7 +29,7 @@ import xarray as xr
 
 from ..exceptions import NetworkError
 from .network import STREAM_DAMAGE
-from .propagate import Plan, error_values, forward
+from .propagate import Plan, error_values, float_weights, forward
 from .record import as_record, check_names, item_coords, network_attr, provenance, unit_coords, weights_from_dataset
 
 __all__ = ["KINDS", "lesion_units", "lesion_connections", "add_noise", "evaluate"]
@@ -37,11 +37,12 @@ __all__ = ["KINDS", "lesion_units", "lesion_connections", "add_noise", "evaluate
 KINDS = ("units", "connections", "noise")
 
 
-def damage_rng(seed, severity_index, repeat=0):
-    """The generator for one replica's damage at one severity."""
-    return np.random.default_rng(
-        np.random.SeedSequence(int(seed), spawn_key=(STREAM_DAMAGE, severity_index, repeat))
-    )
+def damage_rng(seed, severity, repeat=0):
+    """The generator for one replica's damage at one severity: keyed by the
+    severity's value, so that it draws the same damage wherever the
+    severity stands in a list."""
+    bits = int(np.float64(severity).view(np.uint64))
+    return np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(STREAM_DAMAGE, bits, repeat)))
 
 
 def lesion_units(network, weights, group, fraction, rngs):
@@ -132,7 +133,7 @@ def evaluate(results, environment, kind, where, severities, record=(), repeats=1
         raise NetworkError(f"damage: severities must be finite numbers, not {severities.tolist()}")
     if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)) or repeats < 1:
         raise NetworkError(f"damage: repeats must be an integer ≥ 1, not {repeats!r}")
-    dtype = np.result_type(*weights.values())
+    weights, dtype = float_weights(weights)
     inputs, targets = environment.arrays(network, dtype)
     plan = Plan(network)
 
@@ -142,7 +143,7 @@ def evaluate(results, environment, kind, where, severities, record=(), repeats=1
     for i, sev in enumerate(severities):
         for k in range(repeats):
             w = {key: arr.copy() for key, arr in weights.items()}
-            rngs = [damage_rng(s, i, k) for s in seeds]
+            rngs = [damage_rng(s, sev, k) for s in seeds]
             if kind == "units":
                 lesion_units(network, w, where, sev, rngs)
             elif kind == "connections":
@@ -171,6 +172,9 @@ def _targets(network, kind, where):
     if kind == "units":
         if where not in network.groups:
             raise NetworkError(f"damage: unknown group {where!r}")
+        if not network.outgoing[where]:
+            raise NetworkError(f"damage: group {where!r} sends nothing, so removing its units would change "
+                               f"nothing; lesion a group that projects, or use kind='connections' on {where!r}")
         return [p.key for p in network.outgoing[where]]
     keys = {p.key for p in network.projections}
     if where in keys:

@@ -329,6 +329,15 @@ def parameter_gradients(plan, acts, d, keys=None, out=None):
     return grads
 
 
+def float_weights(weights):
+    """The parameters as floating-point arrays (integers become float64, so
+    that patterns are never cast to integers), and their dtype."""
+    dtype = np.result_type(*weights.values())
+    if dtype.kind != "f":
+        dtype = np.dtype(np.float64)
+    return {k: np.asarray(v, dtype=dtype) for k, v in weights.items()}, dtype
+
+
 def gradients(network, weights, environment, rule="backprop", seeds=None):
     """The error and its gradient with respect to every parameter.
 
@@ -355,7 +364,7 @@ def gradients(network, weights, environment, rule="backprop", seeds=None):
     from .rules import feedback_matrices
 
     replicas = network.check_weights(weights)
-    dtype = np.result_type(*weights.values())
+    weights, dtype = float_weights(weights)
     inputs, targets = environment.arrays(network, dtype=dtype)
     plan = Plan(network)
     nets, acts = forward(plan, weights, inputs)
@@ -385,7 +394,7 @@ def inspect(network, weights, environment, rule="backprop", seeds=None):
     from .rules import feedback_matrices
 
     replicas = network.check_weights(weights)
-    dtype = np.result_type(*weights.values())
+    weights, dtype = float_weights(weights)
     inputs, targets = environment.arrays(network, dtype=dtype)
     plan = Plan(network)
     nets, acts = forward(plan, weights, inputs)

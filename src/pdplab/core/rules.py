@@ -49,6 +49,11 @@ def feedback_matrices(network, weights, rule, seeds):
         return {p.key: weights[p.key] for p in network.projections}
     if rule != "feedback_alignment":
         raise NetworkError(f"unknown learning rule {rule!r}; expected one of {', '.join(RULES)}")
+    seeds = list(seeds)
+    replicas = next(iter(weights.values())).shape[0]
+    if len(seeds) != replicas:
+        raise NetworkError(f"feedback alignment: {len(seeds)} seeds given for {replicas} replicas; "
+                           f"give one per replica")
     out = {}
     rngs = [replica_rng(s, STREAM_FEEDBACK) for s in seeds]
     for p in network.projections:
