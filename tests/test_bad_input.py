@@ -144,3 +144,37 @@ def test_recorded_group_named_like_an_item_column():
     with pytest.raises(pl.NetworkError) as e:
         pl.train(net, env, epochs=1, record=["h1"])
     one_line(e, "'h1'", "item table")
+
+
+@pytest.mark.parametrize(
+    "settings, words",
+    [
+        ({"seed": -1}, ["seed", "≥ 0", "-1"]),
+        ({"seed": 1.5}, ["seed", "1.5"]),
+        ({"seed": [2 ** 63]}, ["seed", "2**63"]),
+        ({"dtype": "banana"}, ["dtype", "banana"]),
+        ({"criterion": "x"}, ["criterion", "'x'"]),
+        ({"criterion": -1.0}, ["criterion", "-1.0"]),
+        ({"criterion": float("nan")}, ["criterion", "nan"]),
+        ({"record": 5}, ["record", "5"]),
+        ({"test": "abc"}, ["test", "Environment"]),
+        ({"schedule": {1.5: {"lr": 0.1}}}, ["schedule", "1.5"]),
+        ({"epochs": 10 ** 20}, ["record", "GB", "every"]),
+        ({"epochs": 1000000, "replicas": 100, "record": {"groups": ["h1", "h2"], "every": 1}}, ["32 GB", "--force"]),
+    ],
+)
+def test_bad_training_arguments(settings, words):
+    net = two_input_network()
+    env = random_environment(net)
+    with pytest.raises(pl.NetworkError) as e:
+        pl.train(net, env, **{"epochs": 2, **settings})
+    one_line(e, *words)
+
+
+def test_bad_projection_setting_and_empty_environment():
+    with pytest.raises(pl.NetworkError) as e:
+        pl.Network([pl.Group("i", 1), pl.Group("o", 1, error="sse")], [pl.Projection("i", "o", lr_scale="x")])
+    one_line(e, "i->o", "lr_scale")
+    with pytest.raises(pl.DataError) as e:
+        pl.Environment({"i": np.zeros((0, 2))}, {"o": np.zeros((0, 1))}, name="nothing")
+    one_line(e, "nothing", "no items")

@@ -118,3 +118,31 @@ def test_reproduce_locks_its_folder_and_clears_what_a_killed_run_left(tmp_path, 
                  "--set", "training.epochs=300"]) == 0
     assert not any(path.exists() and path.read_text() == "left by a killed run" for path in stale)
     assert (out / "notes.txt").read_text() == "mine" and "6 replicas" in (out / "report.md").read_text()
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--seed", "-1"], ["--seed", "at least 0"]),
+    (["--replicas", "0"], ["--replicas", "at least 1"]),
+    (["--set", "training.lr=nan"], ["xor.toml", "training", "'lr'", "finite"]),
+    (["--set", "training.lr=[0.1, 0.2]"], ["xor.toml", "training", "'lr'", "2 values for 10 replicas"]),
+    (["--set", "training.seed=-3"], ["xor.toml", "training.seed"]),
+    (["--set", "training.epochs=100000000", "--set", "recording.every=1"], ["GB", "--force"]),
+])
+def test_run_refuses_bad_settings_in_one_line(tmp_path, capsys, argv, words):
+    out = tmp_path / "x.nc"
+    assert main(["run", str(MODELS / "xor.toml"), "--out", str(out), "--quiet", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    for w in words:
+        assert w in err, err
+    assert not out.exists()
+
+
+def test_every_argument_has_help():
+    from pdplab.cli import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    for name, sub in subparsers.choices.items():
+        for action in sub._actions:
+            assert action.help, f"pdplab {name} {action.dest}: no help"

@@ -46,9 +46,11 @@ def test_shipped_specs_load():
 def test_overrides_reach_list_elements():
     exp = load_spec(MODELS / "xor.toml", ["network.groups.hidden.size=5",
                                           "network.projections.input->hidden.init_range=0.1",
+                                          "network.projections.hidden:output.lr_scale=0.5",
                                           "training.optimizer=dougs_momentum"])
     assert exp.network.groups["hidden"].size == 5
     assert exp.network.projections[0].init_range == 0.1
+    assert exp.network.projections[1].lr_scale == 0.5
 
 
 @pytest.mark.parametrize(

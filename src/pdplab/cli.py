@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .core.train import RECORD_LIMIT_GB
 from .exceptions import PdplabError
 
 __all__ = ["main"]
@@ -29,7 +30,10 @@ def cmd_run(args):
 
     exp = load_spec(args.spec, args.set)
     out = check_destination(args.out, (".nc",))  # before training, not after
-    ds = exp.run(replicas=args.replicas, seed=args.seed, progress=not args.quiet)
+    _check_count(args.replicas, "--replicas", 1)
+    _check_count(args.seed, "--seed", 0)
+    ds = exp.run(replicas=args.replicas, seed=args.seed, progress=not args.quiet,
+                 record_limit_gb=None if args.force else RECORD_LIMIT_GB)
     save(ds, out)
     _say(args, f"wrote {out}: {ds.sizes['replica']} replicas, epochs 0–{int(ds['epoch'].values[-1])}")
 
@@ -56,7 +60,8 @@ def cmd_reproduce(args):
     if not args.name or not args.out:
         raise PdplabError("reproduce: give NAME and --out DIR, or --list")
     table = reproduce(args.name, args.out, replicas=args.replicas, overrides=args.set, progress=not args.quiet,
-                      log=(lambda *a: None) if args.quiet else print)
+                      log=(lambda *a: None) if args.quiet else print,
+                      record_limit_gb=None if args.force else RECORD_LIMIT_GB)
     shown = table[["claim", "n", "effect", "ci_low", "ci_high", "p", "holds"]].astype(object)
     shown = shown.map(lambda x: "" if pd.isna(x) else f"{x:.3g}" if isinstance(x, float) else x)
     print(shown.to_string(index=False, max_colwidth=70))
@@ -110,6 +115,11 @@ def _open(path):
     return open_sweep(path) if Path(path).is_dir() else load(path)
 
 
+def _check_count(value, option, minimum):
+    if value is not None and value < minimum:
+        raise PdplabError(f"{option}: must be at least {minimum}, not {value}")
+
+
 def _say(args, text):
     if not args.quiet:
         print(text)
@@ -118,45 +128,59 @@ def _say(args, text):
 def build_parser():
     parser = argparse.ArgumentParser(prog="pdplab", description="Connectionist models trained with backpropagation.")
     parser.add_argument("--version", action="version", version=f"pdplab {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    settings = dict(action="append", default=[], metavar="KEY=VALUE",
+                    help="change a spec setting, e.g. training.lr=0.05 or network.groups.hidden.size=20; a "
+                         "projection is named source->target (quote it for the shell) or source:target; repeatable")
 
     def common(p):
         p.add_argument("--quiet", action="store_true", help="no progress bars or messages")
         return p
 
-    p = common(sub.add_parser("run", help="train a model spec"))
-    p.add_argument("spec")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a spec key")
-    p.add_argument("--replicas", type=int)
-    p.add_argument("--seed", type=int)
-    p.add_argument("--out", required=True, help="results file (.nc)")
+    p = common(sub.add_parser("run", help="train a model spec", description="Train a model spec; write its results."))
+    p.add_argument("spec", help="the model spec (a TOML file, e.g. models/xor.toml)")
+    p.add_argument("--set", **settings)
+    p.add_argument("--replicas", type=int, help="how many networks to train (default: the spec's training.replicas)")
+    p.add_argument("--seed", type=int, help="seed of the first replica; replica r gets seed + r (default: the spec's)")
+    p.add_argument("--out", required=True, help="the results file to write (.nc, netCDF)")
+    p.add_argument("--force", action="store_true", help=f"record even when the records would take more than "
+                                                        f"{RECORD_LIMIT_GB:g} GB of memory")
     p.set_defaults(func=cmd_run)
 
-    p = common(sub.add_parser("sweep", help="train a grid of settings × seeds"))
-    p.add_argument("spec")
-    p.add_argument("--grid", action="append", required=True, metavar="KEY=V1,V2,…")
-    p.add_argument("--seeds", type=int, default=1, help="seeds per cell (from the spec's seed on)")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    p.add_argument("--out", required=True, help="Zarr store (a folder)")
-    p.add_argument("--scheduler", help="address of an existing dask scheduler")
-    p.add_argument("--workers", type=int, help="local workers (default: one per core)")
+    p = common(sub.add_parser("sweep", help="train a grid of settings × seeds",
+                              description="Train every combination of the grid's settings, each with several "
+                                          "seeds, on a dask cluster; finished tasks are kept in a Zarr store."))
+    p.add_argument("spec", help="the model spec (a TOML file)")
+    p.add_argument("--grid", action="append", required=True, metavar="KEY=V1,V2,…",
+                   help="a setting and the values to try, e.g. training.lr=0.01,0.1; repeatable")
+    p.add_argument("--seeds", type=int, default=1, help="seeds per cell, from the spec's training.seed on (default 1)")
+    p.add_argument("--set", **settings)
+    p.add_argument("--out", required=True, help="the sweep store to write (a folder, e.g. sweep.zarr)")
+    p.add_argument("--scheduler", help="address of an existing dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--workers", type=int, help="local worker processes (default: one per core)")
     p.set_defaults(func=cmd_sweep)
 
-    p = common(sub.add_parser("reproduce", help="reproduce a published simulation"))
-    p.add_argument("name", nargs="?")
-    p.add_argument("--list", action="store_true")
-    p.add_argument("--out")
-    p.add_argument("--replicas", type=int)
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a spec key")
+    p = common(sub.add_parser("reproduce", help="reproduce a published simulation",
+                              description="Train (or reuse) a published simulation, test its claims over the "
+                                          "replicas and write claims.csv, report.md, figures and results.nc."))
+    p.add_argument("name", nargs="?", help="the reproduction (see --list)")
+    p.add_argument("--list", action="store_true", help="list the reproductions")
+    p.add_argument("--out", help="the folder to write into")
+    p.add_argument("--replicas", type=int, help="how many networks to train (default: the spec's)")
+    p.add_argument("--set", **settings)
+    p.add_argument("--force", action="store_true", help=f"record even when the records would take more than "
+                                                        f"{RECORD_LIMIT_GB:g} GB of memory")
     p.set_defaults(func=cmd_reproduce)
 
-    p = common(sub.add_parser("report", help="figures for a results file or sweep store"))
-    p.add_argument("file")
-    p.add_argument("--out", help="folder for the figures")
+    p = common(sub.add_parser("report", help="figures for a results file or sweep store",
+                              description="Draw learning curves and RDMs of a results file or sweep store."))
+    p.add_argument("file", help="a results file (.nc) or sweep store (folder)")
+    p.add_argument("--out", help="folder for the figures (default: FILE's name with _figures)")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("info", help="describe a results file or sweep store")
-    p.add_argument("file")
+    p = sub.add_parser("info", help="describe a results file or sweep store",
+                       description="Print the dimensions, variables and provenance of a results file or store.")
+    p.add_argument("file", help="a results file (.nc) or sweep store (folder)")
     p.set_defaults(func=cmd_info, quiet=False)
     return parser
 

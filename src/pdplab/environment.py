@@ -58,6 +58,8 @@ class Environment:
         if not counts:
             raise DataError("an environment needs input and target patterns")
         n = next(iter(counts.values()))
+        if n == 0:
+            raise DataError(f"{name}: has no items")
         for group, c in counts.items():
             if c != n:
                 raise DataError(f"{name}: group {group!r} has {c} patterns, others have {n}")

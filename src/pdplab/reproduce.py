@@ -30,6 +30,7 @@ import pandas as pd
 
 from . import claims as cl
 from .core.files import atomic, load, save
+from .core.train import RECORD_LIMIT_GB
 from .exceptions import DataError
 from .paths import data_dir
 from .spec import SpecError, load_spec, lookup, parse_assignment
@@ -49,7 +50,7 @@ def reproductions():
     return found
 
 
-def reproduce(name, out, replicas=None, overrides=(), progress=True, log=print):
+def reproduce(name, out, replicas=None, overrides=(), progress=True, log=print, record_limit_gb=RECORD_LIMIT_GB):
     """Train (or reuse) and analyse one reproduction; return its claims table.
 
     ``overrides`` change the spec as ``--set`` does (e.g. fewer epochs for a
@@ -72,7 +73,7 @@ def reproduce(name, out, replicas=None, overrides=(), progress=True, log=print):
         raise SpecError(f"{experiment.path}: recording.groups: the {name} reproduction needs the groups "
                         f"{', '.join(missing)} recorded")
     with _output_folder(Path(out)) as out:
-        return _run(module, experiment, out, replicas, overrides, progress, log)
+        return _run(module, experiment, out, replicas, overrides, progress, log, record_limit_gb)
 
 
 #: What a reproduction writes into its folder (and, under figures/, PNGs).
@@ -114,14 +115,14 @@ def _output_folder(out):
         yield out
 
 
-def _run(module, experiment, out, replicas, overrides, progress, log):
+def _run(module, experiment, out, replicas, overrides, progress, log, record_limit_gb):
     from .plots import save_figure
 
     results = out / "results.nc"
     ds = _reusable(results, experiment)
     if ds is None:
         log(f"training {experiment.name}: {experiment.replicas} replicas, {experiment.training['epochs']} epochs")
-        ds = experiment.run(progress=progress)
+        ds = experiment.run(progress=progress, record_limit_gb=record_limit_gb)
         save(ds, results)
     else:
         log(f"reusing {results}")

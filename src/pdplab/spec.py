@@ -132,15 +132,25 @@ class Experiment:
         """The resolved spec as TOML."""
         return tomli_w.dumps(self.spec)
 
-    def run(self, replicas=None, seed=None, progress=False):
-        """Train as the spec says; the resolved spec is stored in the results."""
-        from .core.train import train
+    def run(self, replicas=None, seed=None, progress=False, **options):
+        """Train as the spec says; the resolved spec is stored in the results.
 
-        ds = train(
-            self.network, self.environment, **self.training,
-            replicas=self.replicas if replicas is None else replicas,
-            seed=self.seed if seed is None else seed, progress=progress,
-        )
+        ``options`` go to :func:`pdplab.train` (e.g. ``record_limit_gb``).  A
+        setting that training refuses is reported against the spec file.
+        """
+        from .core.train import train
+        from .exceptions import DivergenceError
+
+        try:
+            ds = train(
+                self.network, self.environment, **self.training,
+                replicas=self.replicas if replicas is None else replicas,
+                seed=self.seed if seed is None else seed, progress=progress, **options,
+            )
+        except DivergenceError:
+            raise
+        except (NetworkError, DataError) as exc:
+            raise SpecError(f"{self.path}: training: {exc}") from None
         ds.attrs["spec"] = self.text
         ds.attrs["spec_file"] = str(self.path)
         return ds
@@ -222,9 +232,12 @@ def apply_overrides(spec, overrides, path="spec"):
 
 
 def _element(items, name, path, where):
+    """The group or projection called ``name`` (a projection: ``source->target``,
+    or ``source:target``, which needs no quoting in a shell)."""
     for item in items:
         if isinstance(item, dict) and name in (
-            item.get("name"), f"{item.get('source')}->{item.get('target')}"
+            item.get("name"), f"{item.get('source')}->{item.get('target')}",
+            f"{item.get('source')}:{item.get('target')}",
         ):
             return item
     raise SpecError(f"{path}: {where}: no element named {name!r}")
@@ -331,6 +344,8 @@ def _build(spec, path):
         training["test"] = test
     if spec.get("training", {}).get("replicas", 1) < 1:
         raise SpecError(f"{path}: training.replicas: must be ≥ 1")
+    if spec.get("training", {}).get("seed", 0) < 0:
+        raise SpecError(f"{path}: training.seed: must be ≥ 0")
     for key in spec.get("sources", {}):
         lookup(spec, key, path, f"sources.{_key_text(key)}")
     return Experiment(

@@ -176,6 +176,9 @@ class Network:
                 )
             if p.init_range is not None:
                 _positive(p.init_range, f"projection {p.key}: init_range", allow_zero=True)
+            _positive(p.lr_scale, f"projection {p.key}: lr_scale", allow_zero=True)
+            if not isinstance(p.frozen, (bool, np.bool_)):
+                raise NetworkError(f"projection {p.key}: frozen must be True or False, not {p.frozen!r}")
             seen.add(p.key)
             self.projections.append(p)
         self.order = _topological_order(self.groups, self.projections)
@@ -295,6 +298,8 @@ def _projection_from(p):
 
 
 def _positive(value, what, allow_zero=False):
+    if isinstance(value, (bool, str)):
+        raise NetworkError(f"{what} must be a number, not {value!r}")
     try:
         v = float(value)
     except (TypeError, ValueError):

@@ -66,6 +66,12 @@ class Record:
     delta: bool = False
     weights: bool = True
 
+    def count_for(self, total):
+        """How many epochs :meth:`epochs_for` gives at most, without building them."""
+        every = int(self.every) if self.every else 0
+        return (2 + (total // every if every else 0) + len(self.epochs or ())
+                + (min(int(self.log_points), total) if self.log_points else 0))
+
     def epochs_for(self, total):
         """The sorted epochs to record in a run of ``total`` epochs."""
         every = int(self.every) if self.every else 0
@@ -93,6 +99,8 @@ def as_record(record, network):
         record = Record(groups=tuple(record))
     elif isinstance(record, str):
         record = Record(groups=(record,))
+    elif not isinstance(record, Record):
+        raise NetworkError(f"record must be a Record, a dict of its fields or a list of groups, not {record!r:.60}")
     for g in record.groups:
         if g not in network.groups:
             raise NetworkError(f"record: unknown group {g!r}; the network has {', '.join(network.groups)}")

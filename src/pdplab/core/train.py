@@ -32,6 +32,8 @@ from .rules import feedback_matrices
 __all__ = ["train", "UPDATES", "ORDERS"]
 
 UPDATES = ("pattern", "minibatch", "batch")
+#: The default limit on the memory a run's records may take.
+RECORD_LIMIT_GB = 4.0
 ORDERS = ("ordered", "permuted", "probabilistic")
 
 
@@ -59,6 +61,7 @@ def train(
     weights=None,
     dtype="float64",
     progress=False,
+    record_limit_gb=RECORD_LIMIT_GB,
 ):
     """Train ``replicas`` copies of ``network`` on ``environment``.
 
@@ -110,6 +113,9 @@ def train(
     dtype : {"float64", "float32"}
     progress : bool
         Show a progress bar.
+    record_limit_gb : float or None
+        Refuse, before training, a run whose records would take more memory
+        than this (None: no limit).
 
     Returns
     -------
@@ -134,8 +140,11 @@ def train(
     if update == "minibatch":
         batch_size = _count(batch_size, "batch_size", minimum=1)
     if criterion is not None:
-        criterion = float(criterion)
+        criterion = _nonnegative(criterion, "criterion")
     record = as_record(record, network)
+    for what, env in (("the training items", environment), ("test", test)):
+        if env is not None and not callable(getattr(env, "arrays", None)):
+            raise NetworkError(f"{what} must be an Environment, not {env!r:.60}")
 
     if weights is None:
         params = network.init_weights(seeds, dtype=dtype)
@@ -159,6 +168,7 @@ def train(
     check_names(record, test)
     test_in, test_tg = test.arrays(network, dtype)
     trainset = _TrainingSet(environment, network, fast, dtype, scale_by_frequency, order)
+    _check_record_size(record, network, epochs, R, len(test), dtype, record_limit_gb)
     record_epochs = set(record.epochs_for(epochs).tolist())
     recorder = Recorder(plan, network, record, seeds, len(record_epochs), len(test), dtype)
     stopped_at = np.full(R, np.nan)
@@ -324,17 +334,21 @@ def _can_scale_deltas(opt, network):
     return all(p.ndim == 3 for p in opt.params[:1])
 
 
+#: Seeds are stored as int64 coordinates.
+MAX_SEED = 2 ** 63 - 1
+
+
 def _seeds(seed, replicas):
     if np.ndim(seed) == 0:
         replicas = _count(replicas, "replicas", minimum=1)
-        try:
-            base = int(seed)
-        except (TypeError, ValueError):
-            raise NetworkError(f"seed must be an integer, not {seed!r}") from None
-        return [base + r for r in range(replicas)]
-    seeds = [int(s) for s in seed]
-    if not seeds:
-        raise NetworkError("seed: an empty list of seeds")
+        base = _count(seed, "seed")
+        seeds = [base + r for r in range(replicas)]
+    else:
+        seeds = [_count(s, "seed") for s in seed]
+        if not seeds:
+            raise NetworkError("seed: an empty list of seeds")
+    if max(seeds) > MAX_SEED:
+        raise NetworkError(f"seed: {max(seeds)} is too large; seeds must be below 2**63")
     return seeds
 
 
@@ -344,8 +358,36 @@ def _count(value, what, minimum=0):
     return int(value)
 
 
+def _check_record_size(record, network, epochs, replicas, items, dtype, limit_gb):
+    """Refuse a recording that would not fit in ``limit_gb`` before any of it is built."""
+    if limit_gb is None:
+        return
+    values = 1 + sum(network.groups[g].size * (1 + record.net_input + record.delta) for g in record.groups)
+    size = record.count_for(epochs) * replicas * items * values * np.dtype(dtype).itemsize / 1e9
+    if size > limit_gb:
+        raise NetworkError(
+            f"record: the records would take {size:.3g} GB ({record.count_for(epochs)} epochs × {replicas} "
+            f"replicas × {items} items × {values} values), more than {limit_gb:g} GB; record less often "
+            f"(every, log_points) or fewer groups, or lift the limit (record_limit_gb=None; --force)")
+
+
+def _nonnegative(value, what):
+    if isinstance(value, (bool, str)):
+        raise NetworkError(f"{what} must be a non-negative number, not {value!r}")
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise NetworkError(f"{what} must be a non-negative number, not {value!r}") from None
+    if not v >= 0 or not np.isfinite(v):
+        raise NetworkError(f"{what} must be a non-negative number, not {value!r}")
+    return v
+
+
 def _dtype(dtype):
-    dt = np.dtype(dtype)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise NetworkError(f"dtype must be float32 or float64, not {dtype!r}") from None
     if dt not in (np.float32, np.float64):
         raise NetworkError(f"dtype must be float32 or float64, not {dtype!r}")
     return dt
@@ -356,11 +398,15 @@ def _check_schedule(schedule, opt, network):
     from ..environment import Environment
 
     out = {}
-    for epoch, changes in dict(schedule or {}).items():
+    if schedule is not None and not isinstance(schedule, dict):
+        raise NetworkError(f"schedule must map epochs to settings, not {schedule!r:.60}")
+    for epoch, changes in (schedule or {}).items():
         try:
             e = int(epoch)
         except (TypeError, ValueError):
             raise NetworkError(f"schedule: epoch {epoch!r} is not an integer") from None
+        if e != epoch and not (isinstance(epoch, str) and epoch.strip().isdigit()):
+            raise NetworkError(f"schedule: epoch {epoch!r} is not an integer")
         if e < 1 or not isinstance(changes, dict):
             raise NetworkError(f"schedule: entry {epoch!r} must map an epoch ≥ 1 to settings")
         for key, value in changes.items():
