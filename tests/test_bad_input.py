@@ -178,3 +178,21 @@ def test_bad_projection_setting_and_empty_environment():
     with pytest.raises(pl.DataError) as e:
         pl.Environment({"i": np.zeros((0, 2))}, {"o": np.zeros((0, 1))}, name="nothing")
     one_line(e, "nothing", "no items")
+
+
+@pytest.mark.parametrize("text, kwargs, words", [
+    ("item,kind,input.a,input.b,output.y\n", {}, ["no rows"]),
+    ("item,kind,input.a,input.b,output.y\n00,even,0,0,0\n01,odd,0,1\n", {}, ["'01'", "'output.y'", "not a number"]),
+    ("item,kind,input.a,input.b,output.y\n00,even,0,0,0\n10,odd,1,0,1,7\n", {}, ["not a readable CSV"]),
+    ("item,kind,input.a,input.b,output.y\n00,even,0,0,0\n01,odd,0,1,1\n", {"frequency": "kind"},
+     ["frequency column 'kind'", "numbers"]),
+])
+def test_bad_pattern_tables(tmp_path, text, kwargs, words):
+    from pdplab.stimuli import read_patterns
+
+    net = pl.Network([pl.Group("input", 2), pl.Group("hidden", 3), pl.Group("output", 1, error="sse")],
+                     [("input", "hidden"), ("hidden", "output")])
+    (tmp_path / "t.csv").write_text(text)
+    with pytest.raises(pl.DataError) as e:
+        read_patterns(tmp_path / "t.csv", net, **kwargs)
+    one_line(e, *words)

@@ -146,3 +146,17 @@ def test_every_argument_has_help():
     for name, sub in subparsers.choices.items():
         for action in sub._actions:
             assert action.help, f"pdplab {name} {action.dest}: no help"
+
+
+def test_info_and_report_on_odd_files(tmp_path, capsys):
+    import xarray as xr
+
+    odd = xr.Dataset({"x": ("i", [1.0, 2.0])},
+                     attrs={"network": "{not json", "training": "[" * 100000 + "]" * 100000})
+    odd.to_netcdf(tmp_path / "odd.nc")
+    assert main(["info", str(tmp_path / "odd.nc")]) == 0
+    assert "not valid JSON" in capsys.readouterr().out
+    assert main(["report", str(tmp_path / "odd.nc"), "--out", str(tmp_path / "figs")]) == 2
+    err = capsys.readouterr().err
+    assert "odd.nc" in err and "no error" in err and err.count("\n") == 1
+    assert not (tmp_path / "figs").exists()

@@ -226,3 +226,23 @@ def _umask():
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+@pytest.mark.parametrize("labels", [["00", "01", "10", "11"], ["é", "ü", "x", "y y"], [1, 2, 3, 4]])
+def test_item_labels_survive_a_round_trip_with_one_type(xor, tmp_path, labels):
+    net, env = xor
+    env = pl.Environment(env.inputs, env.targets, items=labels)
+    ds = pl.train(net, env, epochs=2)
+    pl.save(ds, tmp_path / "run.nc")
+    back = pl.load(tmp_path / "run.nc")
+    assert list(back["item"].values) == list(ds["item"].values) == [str(x) for x in labels]
+    assert back["item"].dtype == ds["item"].dtype and ds["item"].dtype.kind == "U"
+
+
+@pytest.mark.parametrize("labels, words", [(["a", None, "c", "d"], ["no label"]),
+                                           (["a\x00b", "c", "d", "e"], ["NUL"])])
+def test_item_labels_a_file_cannot_hold_are_refused(xor, labels, words):
+    net, env = xor
+    with pytest.raises(pl.DataError) as e:
+        pl.Environment(env.inputs, env.targets, items=labels)
+    assert all(w in str(e.value) for w in words)

@@ -73,6 +73,8 @@ def cmd_report(args):
 
     ds = _open(args.file)
     source = Path(args.file)
+    if "error" not in ds or ds["error"].dims[:2] != ("replica", "epoch"):
+        raise PdplabError(f"{source}: has no error over epochs to draw; is it a results file of pdplab?")
     out = Path(args.out) if args.out else source.parent / f"{source.stem}_figures"
     out.mkdir(parents=True, exist_ok=True)
     written = [save_figure(learning_curves(ds), out / "learning_curve.png")]
@@ -103,7 +105,10 @@ def cmd_info(args):
     print("provenance:")
     for key, value in ds.attrs.items():
         if key in ("network", "training"):
-            value = json.dumps(json.loads(value))
+            try:
+                value = json.dumps(json.loads(value))
+            except (TypeError, ValueError, RecursionError):
+                value = f"{value!s:.200} (not valid JSON)"
         text = " ".join(str(value).split())
         print(f"  {key}: {text if len(text) <= 200 else text[:197] + '...'}")
 

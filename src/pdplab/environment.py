@@ -66,19 +66,27 @@ class Environment:
         if items is None:
             items = pd.DataFrame(index=pd.RangeIndex(n, name="item"))
         elif not isinstance(items, pd.DataFrame):
-            items = pd.DataFrame(index=pd.Index([str(i) for i in items], name="item"))
+            items = pd.DataFrame(index=pd.Index([_label(i, name) for i in items], name="item"))
         if len(items) != n:
             raise DataError(f"{name}: the item table has {len(items)} rows but there are {n} patterns")
+        if not pd.api.types.is_numeric_dtype(items.index):
+            for label in items.index:
+                _label(label, name)
         if not items.index.is_unique:
             dup = items.index[items.index.duplicated()][0]
             raise DataError(f"{name}: item {dup!r} appears twice in the item table")
         self.items = items
+        source = "frequencies"
         if isinstance(frequency, str):
             if frequency not in items.columns:
                 raise DataError(f"{name}: no item column {frequency!r} to take frequencies from")
+            source = f"frequency column {frequency!r}"
             frequency = items[frequency].to_numpy()
         if frequency is not None:
-            frequency = np.asarray(frequency, dtype=float)
+            try:
+                frequency = np.asarray(frequency, dtype=float)
+            except (TypeError, ValueError):
+                raise DataError(f"{name}: the {source} must hold numbers") from None
             if frequency.shape != (n,):
                 raise DataError(f"{name}: {frequency.size} frequencies for {n} items")
             bad = ~np.isfinite(frequency) | (frequency < 0)
@@ -172,3 +180,13 @@ def _as_patterns(a, what):
         i = int(np.argmax(~np.isfinite(arr).all(axis=1)))
         raise DataError(f"{what} has a non-finite value in pattern {i}")
     return arr
+
+
+def _label(label, name):
+    """An item label as text; None, NaN and text a file cannot hold are refused."""
+    if label is None or (isinstance(label, float) and np.isnan(label)):
+        raise DataError(f"{name}: an item has no label ({label!r})")
+    text = str(label)
+    if "\x00" in text or not text:
+        raise DataError(f"{name}: item label {text!r} is empty or holds a NUL character")
+    return text

@@ -226,8 +226,10 @@ def weights_from_dataset(ds, network=None):
 
 def item_coords(environment):
     """The item labels and the item table's columns as ``item`` coordinates."""
-    coords = {"item": np.asarray(environment.labels.astype(str) if environment.labels.dtype == object
-                                 else environment.labels)}
+    labels = environment.labels
+    # Text labels as fixed-width strings, the type a netCDF or Zarr file gives back.
+    numeric = np.issubdtype(np.asarray(labels).dtype, np.number)
+    coords = {"item": np.asarray(labels) if numeric else np.array(list(labels), dtype=str)}
     for col in environment.items.columns:
         name = str(col)
         if name in RESERVED_NAMES or name == "item":

@@ -33,6 +33,8 @@ def read_patterns(path, network, frequency=None, name=None):
         raise DataError(f"{path}: not a readable CSV table ({str(exc).splitlines()[0]})") from None
     if "item" not in table.columns:
         raise DataError(f"{path}: no 'item' column")
+    if table.empty:
+        raise DataError(f"{path}: has a header but no rows")
     arrays, used = {}, set()
     for group in network.inputs + network.outputs:
         size = network.groups[group].size
