@@ -77,17 +77,23 @@ def cmd_report(args):
         raise PdplabError(f"{source}: has no error over epochs to draw; is it a results file of pdplab?")
     out = Path(args.out) if args.out else source.parent / f"{source.stem}_figures"
     out.mkdir(parents=True, exist_ok=True)
-    written = [save_figure(learning_curves(ds), out / "learning_curve.png")]
+    sweep = source.is_dir()
+    if sweep:  # one curve per condition, not every replica pooled
+        from .sweep_report import sweep_figures
+
+        written = [save_figure(fig, out / f"{name}.png") for name, (fig, _) in sweep_figures(ds).items()]
+    else:
+        written = [save_figure(learning_curves(ds), out / "learning_curve.png")]
     for name, var in ds.data_vars.items():
-        # Final representations of each recorded group, replica 0.
+        # Final representations of each recorded group, replica 0 (its own units: sweeps pad with NaN).
         if var.dims[:3] == ("replica", "epoch", "item") and var.ndim == 4 and var.shape[-1] > 1 \
                 and ds.sizes["item"] <= 80:
-            final = var.isel(replica=0, epoch=-1)
-            if final.std("item").max() > 0:
+            final = var.isel(replica=0, epoch=-1).dropna(var.dims[-1], how="all")
+            if final.sizes[var.dims[-1]] > 1 and final.std("item").max() > 0:
                 path = out / f"rdm_{name.replace(':', '_')}.png"
                 title = f"{name}, epoch {int(ds['epoch'].values[-1])}, replica 0"
                 written.append(save_figure(rdm_heatmap(final, title=title), path))
-    for col in ds["error"].coords:
+    for col in [] if sweep else ds["error"].coords:
         labels = ds[col].values
         if col != "item" and ds[col].dims == ("item",) and len(labels) and isinstance(labels[0], str):
             if 1 < len(set(labels)) <= 12:  # a classification of the items

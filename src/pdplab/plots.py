@@ -58,7 +58,7 @@ def learning_curves(ds, by=None, ax=None, label=None):
         ax = fig.add_subplot()
     err = ds["error"]
     if by is None:
-        _band(ax, err.sum("item"), label=label)
+        _band(ax, err.sum("item", min_count=1), label=label)
         ax.set_ylabel("error, summed over all items")
     else:
         for value, part in err.groupby(by):

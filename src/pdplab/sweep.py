@@ -1,5 +1,5 @@
 """Parameter sweeps: a grid of spec settings × seeds, run on dask.distributed,
-stored cell by cell in one Zarr store.
+stored task by task in one Zarr store.
 
 Settings that may differ between the replicas of one run (``training.lr``,
 ``training.momentum``, ``training.decay``, and the seed) are swept inside a
@@ -7,34 +7,117 @@ single vectorized run.  Every other combination of settings (architecture,
 data, update mode …) is a separate *task*.  Tasks run on a dask cluster — a
 :class:`distributed.LocalCluster` on this machine unless an address is given —
 and each finished task is written to ``STORE.zarr/tasks/<id>`` under a
-temporary name and then renamed, so a sweep killed at any point keeps every
-finished task and a rerun of the same command runs only the missing ones.
+temporary name (``tasks/.<id>.partial``) and then renamed, so a sweep killed at
+any point keeps every finished task and a rerun of the same command runs only
+the missing ones.
 
-:func:`open_sweep` reads the store back as one Dataset whose ``replica``
-dimension runs over every cell, with the swept settings as coordinates.
+Seeds come from ``--seeds`` alone (``N`` seeds per cell from the spec's
+``training.seed`` on, or a list of seeds): ``training.seed`` and
+``training.replicas`` cannot be swept, and ``training.replicas`` cannot be set,
+since a task has one replica per seed and per combination of the per-replica
+settings.
+
+What a store holds
+------------------
+A store belongs to one sweep.  When it is made, its attributes record the
+resolved base spec (the spec file with the ``--set`` overrides applied, the
+swept keys marked ``"<swept>"``, and ``description``, ``sources`` and
+``training.replicas``, which change no number, left out), the swept keys, the
+seeds and per-replica values every task trains, and a SHA-256 digest of each
+data file the base spec names.  Each task stores its fully resolved spec, the
+digests of its own data files, its settings and seeds, and a hash of all of
+them.  A later run on the store must agree on every one of these; otherwise
+it is refused with a one-line :class:`~pdplab.exceptions.DataError` that names
+the store and what differs (keys with stored and new values, seeds, data
+files).  *Adding* values of a swept key that makes separate tasks (e.g.
+``network.groups.hidden.size=2,3`` and later ``=2,3,4``) is allowed: the new
+cells are appended as new tasks with the next free ids and the finished ones
+are kept.  Adding a value of a per-replica setting (lr, momentum, decay) or a
+seed changes every task and is refused; use another ``--out``.  Leaving a
+value out runs nothing; :func:`open_sweep` still returns every task stored.
+
+One sweep runs on a store at a time: a run holds an exclusive lock
+(``fcntl.flock`` on ``STORE/.pdplab-sweep.lock``) from before it looks at the
+store until its last task is written; a second run gets a one-line
+``DataError``.  Under the lock a run removes only what an interrupted run of
+this module left (``tasks/.<id>.partial``, folders or files), nothing else.
+
+A task that fails with a pdplab error (a :class:`~pdplab.DivergenceError`,
+say) is not written; every other task is, and then the run raises an error of
+the same class, in one line naming the task, its settings and the settings of
+the replica at fault.  A rerun retries only what is missing.
+
+Reading back
+------------
+:func:`open_sweep` reads the store as one Dataset whose ``replica`` dimension
+runs over every cell, with the swept settings (and ``task``) as coordinates.
+
+* Tasks may end at different epochs (a ``training.criterion`` ends a task
+  once all its replicas met it).  Each task's last recorded values are
+  carried forward to the later epochs of the sweep, so ``isel(epoch=-1)`` is
+  every replica's final state; ``trained (replica, epoch)`` says whether the
+  replica's task had reached the epoch (False where values are carried), and
+  ``recorded (replica, epoch)`` whether the task recorded that epoch.  A
+  task's last epoch that other tasks did not record is left out of the joint
+  ``epoch`` axis (its values are those carried to the next epoch); an epoch
+  that one task recorded during training and another did not (different
+  recording schedules) is kept, NaN for the task that did not record it
+  (``trained`` true, ``recorded`` false).
+* A dimension whose labels differ between tasks (``hidden_unit`` when the
+  hidden layer's size is swept, ``item`` when the data are) is padded with NaN.
+  ``ds.attrs["padded_dims"]`` lists such dimensions (JSON), and
+  ``<dim>_present (replica, <dim>)`` is True where the replica has that unit
+  or item.  ``ds.attrs["padded_variables"]`` lists variables some tasks lack.
+* ``stopped_at (replica)`` is present when any task had a criterion, NaN for
+  a replica that never met it.
+
+Nothing is ever unpickled: an array whose codecs are not plain numeric or
+string codecs (e.g. numcodecs' ``pickle``) is refused, as is a store that
+cannot be read, with a one-line ``DataError``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import logging
 import os
+import re
 import shutil
-from dataclasses import dataclass
+import tomllib
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
-from .exceptions import DataError
-from .spec import PER_REPLICA, SpecError, load_spec, parse_assignment
+from .exceptions import DataError, DivergenceError, PdplabError
+from .spec import PER_REPLICA, SpecError, apply_overrides, load_spec, parse_assignment
 
 __all__ = ["Task", "plan_sweep", "run_sweep", "open_sweep", "parse_grid"]
 
 TASKS = "tasks"
 #: Zarr's version-2 format, which every Zarr reader understands, strings included.
 ZARR_FORMAT = 2
+#: The lock file a running sweep holds inside its store.
+LOCK = ".pdplab-sweep.lock"
+#: Temporary names of tasks being written (by this module only).
+PARTIAL = re.compile(r"\.(\d{4,})\.partial")
+#: The value a swept key takes in a store's recorded base spec.
+SWEPT = "<swept>"
+#: Grid keys a sweep sets itself, and what to use instead.
+NOT_SWEPT = {
+    "training.seed": "seeds are not a grid setting; use --seeds N for N seeds per cell from the spec's "
+                     "training.seed on (and --set training.seed=S for another first seed)",
+    "training.replicas": "a sweep trains one replica per seed and per combination of lr, momentum and "
+                         "decay values; use --seeds N",
+}
+#: Codecs open_sweep reads: plain numbers and strings.  Anything else (pickle above all) is refused.
+SAFE_CODECS = frozenset({"blosc", "zstd", "zlib", "gzip", "bz2", "lzma", "lz4", "vlen-utf8", "vlen-bytes",
+                         "delta", "fixedscaleoffset", "quantize", "bitround", "packbits", "astype", "shuffle"})
 
 
 @dataclass
@@ -51,15 +134,45 @@ class Task:
         return json.dumps({"overrides": self.overrides, "per_replica": self.per_replica, "seeds": self.seeds},
                           sort_keys=True)
 
+    def describe(self):
+        """The task's own settings, as ``key=value`` assignments."""
+        return ", ".join(f"{k}={_toml(v)}" for k, v in self.overrides.items()) or "no grid settings"
+
+    def replica(self, r, training=None):
+        """Replica ``r``'s seed and per-replica settings (from ``training``,
+        the task's training arguments, when given), in words."""
+        settings = {k: v for k, v in (training or {}).items() if k in PER_REPLICA}
+        settings.update(self.per_replica)
+        return ", ".join([f"seed {self.seeds[r]}",
+                          *(f"{k}={v[r] if isinstance(v, list) else v}" for k, v in settings.items())])
+
+
+@dataclass
+class _Failed:
+    """A pdplab error raised by a task on a worker, returned as a value (so
+    that dask logs nothing) and raised again, naming the task, on the client."""
+
+    error: type
+    message: str
+    epoch: int | None = None
+    replicas: tuple = ()
+    seeds: tuple = ()
+
 
 def parse_grid(texts):
     """``["training.lr=0.01,0.1", …]`` → ``{"training.lr": [0.01, 0.1], …}``."""
     grid = {}
     for text in texts:
         key, sep, values = text.partition("=")
-        if not sep or not values.strip():
+        key = key.strip()
+        if not sep or not key or not values.strip():
             raise SpecError(f"--grid {text!r}: expected key.path=value1,value2,…")
-        grid[key.strip()] = [parse_assignment(f"{key}={v}")[1] for v in values.split(",")]
+        if key in grid:
+            raise SpecError(f"--grid {key}: given twice; give all its values in one --grid")
+        parts = [v.strip() for v in values.split(",")]
+        if not all(parts):
+            raise SpecError(f"--grid {text!r}: an empty value")
+        grid[key] = [parse_assignment(f"{key}={v}")[1] for v in parts]
     return grid
 
 
@@ -69,10 +182,22 @@ def plan_sweep(grid, seeds, base_seed=0):
     Parameters
     ----------
     grid : dict of str to list
+        Key paths and their values; not ``training.seed`` nor ``training.replicas``.
     seeds : int or sequence of int
         A number of seeds (``base_seed``, ``base_seed + 1`` …) or the seeds.
+    base_seed : int
+
+    Returns
+    -------
+    list of Task
+
+    Raises
+    ------
+    SpecError
+        For a bad number or list of seeds, or a bad grid.
     """
-    seed_list = list(range(base_seed, base_seed + seeds)) if np.isscalar(seeds) else [int(s) for s in seeds]
+    seed_list = _seed_list(seeds, base_seed)
+    grid = _checked_grid(grid)
     vector = {k: v for k, v in grid.items() if k in {f"training.{name}" for name in PER_REPLICA}}
     structural = {k: v for k, v in grid.items() if k not in vector}
     combos = list(itertools.product(*vector.values())) or [()]
@@ -90,65 +215,126 @@ def plan_sweep(grid, seeds, base_seed=0):
     return tasks
 
 
-def _run_task(experiment, task):
-    """Train one task (on a dask worker)."""
-    ds = experiment.run(seed=task.seeds)
-    for key, value in task.overrides.items():
-        ds = ds.assign_coords({key: ("replica", [value] * ds.sizes["replica"])})
-    ds.attrs["sweep_task"] = task.label
-    return ds
+def _is_integer(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _seed_list(seeds, base_seed):
+    if _is_integer(seeds) and seeds >= 1 and _is_integer(base_seed):
+        return list(range(int(base_seed), int(base_seed) + int(seeds)))
+    if isinstance(seeds, (list, tuple, np.ndarray)) and len(seeds) and all(_is_integer(s) for s in seeds):
+        return [int(s) for s in seeds]
+    raise SpecError(f"--seeds {seeds!r:.60}: expected a number of seeds ≥ 1 or a non-empty list of integer seeds")
+
+
+def _checked_grid(grid):
+    if not isinstance(grid, dict):
+        raise SpecError(f"--grid: expected a mapping of key paths to lists of values, got {grid!r:.60}")
+    out = {}
+    for key, values in grid.items():
+        if key in NOT_SWEPT:
+            raise SpecError(f"--grid {key}: {NOT_SWEPT[key]}")
+        if not isinstance(values, (list, tuple)) or not values:
+            raise SpecError(f"--grid {key}: expected a non-empty list of values, got {values!r:.60}")
+        values = [v.item() if isinstance(v, np.generic) else v for v in values]
+        seen = set()
+        for v in values:
+            text = json.dumps(v, sort_keys=True, default=str)
+            if text in seen:
+                raise SpecError(f"--grid {key}: the value {v!r} is given twice")
+            seen.add(text)
+        out[key] = values
+    return out
 
 
 def run_sweep(spec_path, grid, seeds, out, overrides=(), scheduler=None, workers=None, progress=True):
     """Run a sweep, skipping tasks already in the store.
 
+    Parameters
+    ----------
+    spec_path : str or Path
+    grid : dict of str to list
+        As from :func:`parse_grid`.
+    seeds : int or sequence of int
+        Seeds per cell, from the spec's ``training.seed`` on, or the seeds.
+    out : str or Path
+        The Zarr store (a folder), made if absent.
+    overrides : sequence of str
+        ``--set`` assignments applied to the spec before the grid.
+    scheduler : str, optional
+        Address of a running dask scheduler; else a local cluster.
+    workers : int, optional
+        Local workers (default: one per core).
+    progress : bool
+
     Returns
     -------
     list of str
         The ids of the tasks run now.
-    """
-    from dask.distributed import Client, LocalCluster, as_completed
 
+    Raises
+    ------
+    SpecError
+        For bad arguments or settings, before anything runs.
+    DataError
+        When the store belongs to another sweep, is in use, or cannot be read.
+    PdplabError
+        (e.g. DivergenceError) when a task failed; every other task is written first.
+    """
+    _check_workers(workers, scheduler)
+    overrides = _checked_overrides(overrides)
     base = load_spec(spec_path, overrides)
     tasks = plan_sweep(grid, seeds, base_seed=base.seed)
+    _check_lists(base, grid)
     # Each task's spec is checked here, before anything runs.
-    experiments = {
-        t.id: load_spec(spec_path, [*overrides, *(f"{k}={_toml(v)}" for k, v in t.overrides.items()),
-                                    *(f"training.{k}={_toml(v)}" for k, v in t.per_replica.items())])
-        for t in tasks
-    }
+    jobs = [(t, _task_experiment(spec_path, overrides, t)) for t in tasks]
+    identity = _sweep_identity(base, grid, tasks[0])
     out = Path(out)
-    todo = _prepare_store(out, tasks)
-    if not todo:
-        return []
-    if scheduler:
-        cluster, client = None, Client(scheduler)
-    else:
-        n = workers or len(os.sched_getaffinity(0))
-        cluster = LocalCluster(n_workers=min(n, len(todo)), threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
-        client = Client(cluster)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(todo), unit="task", desc="sweep")
-    done = []
-    try:
-        futures = {client.submit(_run_task, experiments[t.id], t, pure=False): t for t in todo}
-        for future in as_completed(futures):
-            task = futures[future]
-            _write_task(out, task, future.result())
-            done.append(task.id)
-            if bar is not None:
-                bar.update(1)
-    finally:
-        if bar is not None:
-            bar.close()
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    with _locked(out):
+        todo = _prepare_store(out, identity, jobs)
+        if not todo:
+            return []
+        done, failed, crashed = _compute(out, todo, scheduler, workers, progress)
+    if crashed:
+        raise crashed[0]
+    if failed:
+        raise _failure(out, failed)
     return done
+
+
+def _check_workers(workers, scheduler):
+    if workers is None:
+        return
+    if not _is_integer(workers) or workers < 1:
+        raise SpecError(f"--workers {workers!r:.60}: expected a number of local workers ≥ 1 "
+                        f"(leave it out for one per core)")
+    if scheduler:
+        raise SpecError("--workers: sets the size of a local cluster; leave it out with --scheduler")
+
+
+def _checked_overrides(overrides):
+    if isinstance(overrides, str):
+        overrides = [overrides]
+    elif isinstance(overrides, dict):
+        overrides = [f"{k}={_toml(v)}" for k, v in overrides.items()]
+    overrides = list(overrides)
+    for text in overrides:
+        if parse_assignment(text)[0] == "training.replicas":
+            raise SpecError(f"--set {text}: {NOT_SWEPT['training.replicas']}")
+    return overrides
+
+
+def _check_lists(base, grid):
+    """Refuse per-replica lists in the spec: their length would not match the sweep's replicas."""
+    for name in PER_REPLICA:
+        if f"training.{name}" not in grid and isinstance(base.training.get(name), list):
+            raise SpecError(f"{base.path}: training.{name}: a list gives one value per replica; in a sweep, "
+                            f"give the values with --grid training.{name}=v1,v2,…")
+
+
+def _task_experiment(spec_path, overrides, task):
+    return load_spec(spec_path, [*overrides, *(f"{k}={_toml(v)}" for k, v in task.overrides.items()),
+                                 *(f"training.{k}={_toml(v)}" for k, v in task.per_replica.items())])
 
 
 def _toml(value):
@@ -157,60 +343,492 @@ def _toml(value):
     return tomli_w.dumps({"v": value})[4:].strip()
 
 
-def _prepare_store(out, tasks):
-    """Create the store if needed, clear unfinished writes, and return the
-    tasks still to run; refuse a store made by a different sweep."""
+# --- what a store and a task are -------------------------------------------------------------
+
+
+def _identity_spec(spec):
+    """The parts of a resolved spec that can change a number."""
+    spec = {k: v for k, v in spec.items() if k not in ("description", "sources")}
+    return apply_overrides(spec, {"training.replicas": SWEPT})
+
+
+def _data_digests(spec, spec_path):
+    """SHA-256 of every data file a spec names (``file`` keys), by the name the spec gives."""
+    out = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "file" and isinstance(v, str) and v != SWEPT:
+                    path = Path(v) if Path(v).is_absolute() else Path(spec_path).parent / v
+                    out[v] = hashlib.sha256(path.read_bytes()).hexdigest()
+                else:
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return out
+
+
+def _sweep_identity(base, grid, task):
+    """Store attributes that every task of one sweep shares."""
+    import tomli_w
+
+    masked = apply_overrides(_identity_spec(base.spec), {k: SWEPT for k in grid})
+    return {
+        "sweep_spec": tomli_w.dumps(masked),
+        "sweep_keys": json.dumps(sorted(grid)),
+        "sweep_replicas": json.dumps({"seeds": task.seeds, **task.per_replica}, sort_keys=True),
+        "sweep_data": json.dumps(_data_digests(masked, base.path), sort_keys=True),
+    }
+
+
+def _task_record(experiment, task):
+    """Task attributes: its settings, its data files' digests and a hash of
+    those with its fully resolved spec (``spec``, which the run stores)."""
+    import tomli_w
+
+    spec = tomli_w.dumps(_identity_spec(experiment.spec))
+    data = json.dumps(_data_digests(experiment.spec, experiment.path), sort_keys=True)
+    digest = hashlib.sha256(f"{spec}\n{data}\n{task.label}".encode()).hexdigest()
+    return {"sweep_task": task.label, "sweep_task_data": data, "sweep_task_hash": digest}
+
+
+def _flatten(node, prefix=""):
+    """A spec as {key path: value}, list elements named as in overrides."""
+    if isinstance(node, dict):
+        items = node.items()
+    elif isinstance(node, list) and node and all(isinstance(x, dict) for x in node):
+        items = ((x.get("name") or (f"{x.get('source')}->{x.get('target')}" if "source" in x else str(i)), x)
+                 for i, x in enumerate(node))
+    else:
+        return {prefix: node}
+    out = {}
+    for key, value in items:
+        out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    return out
+
+
+def _spec_differences(stored, now):
+    """``key (stored X, now Y)`` for each key path where two spec texts differ."""
+    a, b = _flatten(tomllib.loads(stored)), _flatten(tomllib.loads(now))
+    keys = sorted(k for k in a.keys() | b.keys() if a.get(k, "<absent>") != b.get(k, "<absent>"))
+    return [f"{k} (stored {_short(a.get(k, '<absent>'))}, now {_short(b.get(k, '<absent>'))})" for k in keys]
+
+
+def _json_differences(what, stored, now):
+    a, b = json.loads(stored), json.loads(now)
+    if what == "data":
+        return [f"data file {k} changed" for k in sorted(a.keys() | b.keys()) if a.get(k) != b.get(k)]
+    if what == "replicas":
+        return [f"{'seeds' if k == 'seeds' else 'training.' + k} per replica (stored {_short(a.get(k))}, "
+                f"now {_short(b.get(k))})" for k in sorted(a.keys() | b.keys()) if a.get(k) != b.get(k)]
+    return [f"swept keys (stored {', '.join(a) or 'none'}; now {', '.join(b) or 'none'})"]
+
+
+def _short(value, width=40):
+    text = json.dumps(value, default=str) if not isinstance(value, str) else value
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _refusal(out, problems, what="made by a different sweep"):
+    shown = "; ".join(problems[:4]) + (f"; and {len(problems) - 4} more" if len(problems) > 4 else "")
+    return DataError(_one_line(f"{out}: {what}: {shown}; use another --out"))
+
+
+def _one_line(text):
+    return " ".join(str(text).split())
+
+
+# --- the store --------------------------------------------------------------------------------
+
+
+@contextmanager
+def _locked(out):
+    """Make ``out`` if needed and hold its lock; refuse a folder that is not a
+    sweep store, and a store another sweep is running on."""
+    import fcntl
+
+    if out.exists() and not out.is_dir():
+        raise DataError(f"{out}: exists and is not a sweep store (not a folder)")
+    if out.is_dir() and not (out / ".zgroup").exists() and any(p.name != LOCK for p in out.iterdir()):
+        raise DataError(f"{out}: exists and is not a sweep store")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / LOCK).touch()
+    except OSError as exc:
+        raise DataError(f"{out}: cannot write there ({exc.strerror or exc})") from None
+    with open(out / LOCK, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise DataError(f"{out}: another sweep is running on this store; wait for it to finish "
+                            f"or use another --out") from None
+        yield
+
+
+def _prepare_store(out, identity, jobs):
+    """Create the store if needed, refuse one made by a different sweep,
+    clear unfinished writes, and return the (task, experiment, record) still
+    to run, new tasks numbered after the stored ones."""
     import zarr
 
-    folder = out / TASKS
-    if out.exists() and not (out / ".zgroup").exists():
-        raise DataError(f"{out}: exists and is not a sweep store")
-    root = zarr.open_group(str(out), mode="a", zarr_format=ZARR_FORMAT)
-    root.require_group(TASKS)
-    if "pdplab_version" not in root.attrs:
-        from . import __version__
-
-        root.attrs.update({"pdplab_version": __version__, "sweep": json.dumps([t.label for t in tasks])})
-    for stale in folder.glob(".*.partial"):
-        shutil.rmtree(stale)
+    try:
+        root = zarr.open_group(str(out), mode="a", zarr_format=ZARR_FORMAT)
+        root.require_group(TASKS)
+        stored = dict(root.attrs)
+    except Exception as exc:  # noqa: BLE001 - any failure to read a store is the store's fault
+        raise DataError(f"{out}: not a readable sweep store ({_one_line(exc)})") from None
+    existing = _stored_tasks(out)
+    _check_identity(out, root, stored, identity, existing)
+    _remove_partials(out / TASKS)
+    by_settings = {settings: (i, attrs) for i, (settings, attrs) in existing.items()}
+    next_id = max((int(i) for i in existing if i.isdigit()), default=-1) + 1
     todo = []
-    for task in tasks:
-        path = folder / task.id
-        if path.exists():
-            stored = xr.open_zarr(path, consolidated=True).attrs.get("sweep_task")
-            if stored != task.label:
-                raise DataError(f"{out}: task {task.id} was made by a different sweep; use another --out")
-        else:
-            todo.append(task)
+    for task, experiment in jobs:
+        record = _task_record(experiment, task)
+        match = by_settings.get(json.dumps(task.overrides, sort_keys=True))
+        if match is None:
+            todo.append((replace(task, id=f"{next_id:04d}"), experiment, record))
+            next_id += 1
+        elif match[1].get("sweep_task_hash") != record["sweep_task_hash"]:
+            raise _refusal(out, _task_problems(match[1], experiment, record),
+                           f"task {match[0]} ({task.describe()}) was made differently")
     return todo
 
 
-def _write_task(out, task, ds):
+def _check_identity(out, root, stored, identity, existing):
+    """Record the sweep's identity in a new store; refuse a store made by another sweep."""
+    from . import __version__
+
+    if "sweep_spec" not in stored:
+        if existing:
+            raise DataError(f"{out}: made by an older pdplab that did not record its spec; use another --out")
+        root.attrs.update({"pdplab_version": __version__, **identity})
+        return
+    problems = [p for key in ("keys", "replicas", "spec", "data") for p in _identity_problems(key, stored, identity)]
+    if problems:
+        raise _refusal(out, problems)
+
+
+def _remove_partials(folder):
+    """Remove the temporary tasks a killed run of this module left, and nothing else."""
+    for path in folder.iterdir():
+        if PARTIAL.fullmatch(path.name):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+
+
+def _identity_problems(key, stored, identity):
+    name = f"sweep_{key}"
+    if stored.get(name) == identity[name]:
+        return []
+    if key == "spec":
+        return _spec_differences(stored[name], identity[name])
+    return _json_differences(key, stored.get(name, "{}"), identity[name])
+
+
+def _task_problems(stored, experiment, record):
+    import tomli_w
+
+    problems = []
+    if stored.get("sweep_task") != record["sweep_task"]:
+        problems += _json_differences("replicas", _replica_layout(stored.get("sweep_task")),
+                                      _replica_layout(record["sweep_task"]))
+    if "spec" in stored:
+        problems += _spec_differences(tomli_w.dumps(_identity_spec(tomllib.loads(stored["spec"]))),
+                                      tomli_w.dumps(_identity_spec(experiment.spec)))
+    problems += _json_differences("data", stored.get("sweep_task_data", "{}"), record["sweep_task_data"])
+    return problems or ["its resolved spec differs"]
+
+
+def _replica_layout(label):
+    task = json.loads(label or "{}")
+    return json.dumps({"seeds": task.get("seeds"), **task.get("per_replica", {})}, sort_keys=True)
+
+
+def _stored_tasks(out):
+    """{id: (its settings as JSON, its attributes)} of the finished tasks in a store."""
+    tasks = {}
+    for path in sorted((out / TASKS).iterdir()):
+        if path.name.startswith(".") or not path.is_dir():
+            continue
+        try:
+            attrs = json.loads((path / ".zattrs").read_text())
+            settings = json.loads(attrs["sweep_task"])["overrides"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise DataError(f"{out}: task {path.name} is not a finished pdplab sweep task "
+                            f"({type(exc).__name__}: {_one_line(exc)})") from None
+        tasks[path.name] = (json.dumps(settings, sort_keys=True), attrs)
+    return tasks
+
+
+def _write_task(out, task, ds, record):
     final = out / TASKS / task.id
     partial = out / TASKS / f".{task.id}.partial"
-    ds.to_zarr(partial, mode="w", consolidated=True, zarr_format=ZARR_FORMAT)
-    os.replace(partial, final)
+    ds.attrs.update(record)
+    try:
+        ds.to_zarr(partial, mode="w-", consolidated=True, zarr_format=ZARR_FORMAT)
+        os.replace(partial, final)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+
+
+# --- running ----------------------------------------------------------------------------------
+
+
+def _run_task(experiment, task):
+    """Train one task (on a dask worker); a pdplab error comes back as a value."""
+    try:
+        # A diverging task is reported by its DivergenceError; numpy's overflow warnings would only add noise.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            ds = experiment.run(seed=task.seeds)
+    except PdplabError as exc:
+        return _Failed(type(exc), str(exc), getattr(exc, "epoch", None), tuple(getattr(exc, "replicas", ())),
+                       tuple(getattr(exc, "seeds", ())))
+    for key, value in task.overrides.items():
+        ds = ds.assign_coords({key: ("replica", [value] * ds.sizes["replica"])})
+    return ds
+
+
+def _cores():
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _client(scheduler, workers, n_tasks):
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            return None, Client(scheduler)
+        except (OSError, ValueError, TypeError) as exc:
+            raise SpecError(_one_line(f"--scheduler {scheduler}: cannot connect ({exc})")) from None
+    # The scheduler's HTTP server on a free loopback port: no clash with another cluster's 8787.
+    cluster = LocalCluster(n_workers=min(workers or _cores(), n_tasks), threads_per_worker=1, processes=True,
+                           dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                           silence_logs=logging.ERROR)
+    return cluster, Client(cluster)
+
+
+def _compute(out, todo, scheduler, workers, progress):
+    """Run the tasks; write each as it finishes.  Returns the ids written,
+    the pdplab failures as (task, experiment, _Failed), and any other exceptions."""
+    from dask.distributed import as_completed
+
+    cluster, client = _client(scheduler, workers, len(todo))
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(todo), unit="task", desc="sweep")
+    done, failed, crashed = [], [], []
+    try:
+        futures = {client.submit(_run_task, exp, t, pure=False): (t, exp, record) for t, exp, record in todo}
+        for future in as_completed(futures):
+            task, experiment, record = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - an internal failure, raised once the others are written
+                crashed.append(exc)
+                continue
+            if isinstance(result, _Failed):
+                failed.append((task, experiment, result))
+            else:
+                _write_task(out, task, result, record)
+                done.append(task.id)
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return done, failed, crashed
+
+
+def _failure(out, failed):
+    """The error to raise for failed tasks: the first one's class, one line."""
+    failed = sorted(failed, key=lambda item: item[0].id)
+    task, experiment, f = failed[0]
+    text = f"{out}: sweep task {task.id} ({task.describe()}) failed: {f.message}"
+    if f.replicas and 0 <= f.replicas[0] < len(task.seeds):
+        text += f"; replica {f.replicas[0]} of that task has {task.replica(f.replicas[0], experiment.training)}"
+    if len(failed) > 1:
+        text += f"; {len(failed) - 1} other task(s) failed too ({', '.join(t.id for t, _, _ in failed[1:])})"
+    text = _one_line(text + "; every other task is written, and a rerun retries only the failed ones")
+    if issubclass(f.error, DivergenceError):
+        return f.error(text, epoch=f.epoch, replicas=f.replicas, seeds=f.seeds)
+    try:
+        return f.error(text)
+    except TypeError:
+        return PdplabError(text)
+
+
+# --- reading ----------------------------------------------------------------------------------
 
 
 def open_sweep(path):
-    """Read a sweep store as one Dataset, replicas of every task along ``replica``."""
+    """Read a sweep store as one Dataset, replicas of every task along ``replica``.
+
+    Tasks that ended at different epochs are aligned on one ``epoch`` axis
+    with each task's final state carried forward (see ``trained`` and
+    ``recorded``); dimensions padded because tasks differ in size are listed
+    in ``attrs["padded_dims"]`` and masked by ``<dim>_present``.
+
+    Raises
+    ------
+    DataError
+        In one line, for a folder that is not a sweep store, a task that
+        cannot be read, or an array that would need pickle to read.
+    """
     path = Path(path)
     folder = path / TASKS
     if not folder.is_dir():
         raise DataError(f"{path}: not a sweep store (no {TASKS}/ folder)")
-    parts = []
-    for task in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        ds = xr.open_zarr(task, consolidated=True).load()
-        parts.append(ds.assign_coords(task=("replica", [task.name] * ds.sizes["replica"])))
+    parts = [_read_task(path, task)
+             for task in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))]
     if not parts:
         raise DataError(f"{path}: the sweep store holds no finished task")
+    combined = _combine(path, parts)
+    combined.attrs.update(_root_attrs(path))
+    return combined.assign_coords(replica=np.arange(combined.sizes["replica"]))
+
+
+def _read_json(path, store, what):
+    try:
+        value = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{store}: {what} cannot be read ({_one_line(exc)})") from None
+    if not isinstance(value, dict):
+        raise DataError(f"{store}: {what} is not a JSON object")
+    return value
+
+
+def _root_attrs(store):
+    attrs = store / ".zattrs"
+    return _read_json(attrs, store, ".zattrs") if attrs.exists() else {}
+
+
+def _check_codecs(store, task):
+    """Refuse a task with an array stored with a codec outside :data:`SAFE_CODECS`."""
+    where = f"task {task.name}"
+    consolidated = _read_json(task / ".zmetadata", store, f"{where}: .zmetadata").get("metadata")
+    if not isinstance(consolidated, dict):
+        raise DataError(f"{store}: {where}: .zmetadata holds no metadata")
+    arrays = {k[: -len("/.zarray")]: v for k, v in consolidated.items() if k.endswith(".zarray")}
+    for file in task.rglob(".zarray"):
+        arrays[f"{file.parent.relative_to(task)} (file)"] = _read_json(file, store, f"{where}: {file.name}")
+    for name, meta in arrays.items():
+        if not isinstance(meta, dict) or not isinstance(meta.get("filters") or [], list):
+            raise DataError(f"{store}: {where}: the metadata of array {name} is malformed")
+        for codec in [meta.get("compressor"), *(meta.get("filters") or [])]:
+            if codec is None:
+                continue
+            cid = codec.get("id") if isinstance(codec, dict) else codec
+            if cid not in SAFE_CODECS:
+                raise DataError(f"{store}: {where}: array {name} is stored with codec {cid!r:.40}, which pdplab "
+                                f"does not read (only plain numeric and string codecs; never pickle)")
+
+
+def _read_task(store, task):
+    _check_codecs(store, task)
+    try:
+        ds = xr.open_zarr(task, consolidated=True, zarr_format=ZARR_FORMAT, chunks=None)
+        try:
+            ds = ds.load()
+        finally:
+            ds.close()
+    except Exception as exc:  # noqa: BLE001 - a corrupt store can fail in any of zarr's layers
+        raise DataError(f"{store}: task {task.name} cannot be read ({_one_line(exc)[:200]})") from None
+    if "replica" not in ds.dims or "epoch" not in ds.dims or ds.sizes["epoch"] == 0:
+        raise DataError(f"{store}: task {task.name} is not a pdplab result (no replica or epoch dimension)")
+    return ds.assign_coords(task=("replica", [task.name] * ds.sizes["replica"]))
+
+
+def _combine(store, parts):
     swept = sorted({c for ds in parts for c in ds.coords if "." in c})
     for i, ds in enumerate(parts):
         missing = {c: ("replica", [None] * ds.sizes["replica"]) for c in swept if c not in ds.coords}
-        parts[i] = ds.drop_vars("replica").assign_coords(missing)
-    combined = xr.concat(parts, dim="replica", join="outer", data_vars="all", coords="different",
-                         compat="equals", combine_attrs="drop_conflicts")
-    import zarr
+        parts[i] = ds.drop_vars("replica", errors="ignore").assign_coords(missing)
+    parts = _align_epochs(parts)
+    padded = _padded_dims(parts)
+    absent = sorted({v for ds in parts for v in ds.data_vars} - set.intersection(*(set(ds.data_vars) for ds in parts)))
+    parts = [_mark_present(ds, padded) for ds in parts]
+    masks = {"fill_value": {f"{d}_present": False for d in padded}} if padded else {}
+    try:
+        combined = xr.concat(parts, dim="replica", join="outer", data_vars="all", coords="different",
+                             compat="equals", combine_attrs="drop_conflicts", **masks)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise DataError(f"{store}: its tasks cannot be joined ({_one_line(exc)[:200]})") from None
+    combined.attrs["padded_dims"] = json.dumps(padded)
+    combined.attrs["padded_variables"] = json.dumps(absent)
+    return combined
 
-    combined.attrs.update(dict(zarr.open_group(str(path), mode="r", zarr_format=ZARR_FORMAT).attrs))
-    return combined.assign_coords(replica=np.arange(combined.sizes["replica"]))
+
+def _align_epochs(parts):
+    """Put every task on one epoch axis, final states carried forward."""
+    epochs = [np.asarray(ds["epoch"].values) for ds in parts]
+    union = np.unique(np.concatenate(epochs))
+    recorded = np.array([np.isin(union, e) for e in epochs])
+    last = np.array([e.max() for e in epochs])[:, None]
+    covered = (recorded | (union[None, :] > last)).all(axis=0)
+    # A task's last epoch is dropped where others lack it: its values reappear, carried, at the next epoch.
+    during = (recorded & (union[None, :] < last)).any(axis=0)
+    kept = union[covered | during]
+    return [_on_epochs(ds, kept) for ds in parts]
+
+
+def _on_epochs(ds, kept):
+    own = np.asarray(ds["epoch"].values)
+    order = np.argsort(own, kind="stable")
+    own = own[order]
+    pos = np.minimum(np.searchsorted(own, kept), len(own) - 1)
+    recorded = own[pos] == kept
+    trained = kept <= own[-1]
+    take = order[np.where(recorded, pos, len(own) - 1)]
+    out = ds.isel(epoch=take).assign_coords(epoch=kept)
+    hole = xr.DataArray(trained & ~recorded, dims="epoch")
+    if hole.any():
+        for name, var in out.data_vars.items():
+            if "epoch" in var.dims:
+                out[name] = var.where(~hole)
+    shape = (ds.sizes["replica"], len(kept))
+    out["trained"] = xr.DataArray(np.broadcast_to(trained, shape).copy(), dims=("replica", "epoch"), attrs={
+        "description": "the replica's task had reached this epoch; where false, its final values are carried"})
+    out["recorded"] = xr.DataArray(np.broadcast_to(recorded, shape).copy(), dims=("replica", "epoch"), attrs={
+        "description": "the replica's task recorded this epoch (NaN where trained but not recorded)"})
+    return out
+
+
+def _padded_dims(parts):
+    """Dimensions (other than replica and epoch) whose labels differ between tasks."""
+    dims = sorted({d for ds in parts for d in ds.dims} - {"replica", "epoch"})
+    padded = []
+    for d in dims:
+        labels = [_labels(ds, d) for ds in parts]
+        if any(lab is None for lab in labels) or not all(labels[0].equals(lab) for lab in labels[1:]):
+            padded.append(d)
+    return padded
+
+
+def _labels(ds, dim):
+    if dim not in ds.dims:
+        return None
+    return ds.indexes[dim] if dim in ds.indexes else pd.RangeIndex(ds.sizes[dim])
+
+
+def _mark_present(ds, padded):
+    for d in padded:
+        if d in ds.dims:
+            ds[f"{d}_present"] = xr.DataArray(np.ones((ds.sizes["replica"], ds.sizes[d]), bool),
+                                              dims=("replica", d), coords={d: ds[d]} if d in ds.coords else {},
+                                              attrs={"description": f"the replica has this {d} (else padding)"})
+    return ds
