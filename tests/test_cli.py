@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import pdplab as pl
@@ -160,3 +161,26 @@ def test_info_and_report_on_odd_files(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "odd.nc" in err and "no error" in err and err.count("\n") == 1
     assert not (tmp_path / "figs").exists()
+
+
+def test_continue_a_run_and_test_it_on_items_from_the_command_line(tmp_path, capsys):
+    xor = str(MODELS / "xor.toml")
+    first, rest, whole = tmp_path / "first.nc", tmp_path / "rest.nc", tmp_path / "whole.nc"
+    base = ["--set", "training.criterion=0.0", "--quiet"]  # no early stop: every epoch trains
+    assert main(["run", xor, "--epochs", "60", "--out", str(first), *base]) == 0
+    assert main(["run", xor, "--from", str(first), "--epochs", "40", "--out", str(rest), *base]) == 0
+    assert main(["run", xor, "--epochs", "100", "--out", str(whole), *base]) == 0
+    a, b = pl.load(rest), pl.load(whole)
+    assert int(a["epoch"][0]) == 60 and int(a["epoch"][-1]) == 100
+    common = sorted(set(a["epoch"].values) & set(b["epoch"].values))
+    assert common == [100]  # where both recorded; the continued run also records its start
+    np.testing.assert_array_equal(a["error"].sel(epoch=common), b["error"].sel(epoch=common))
+    for name in ("weight:input->hidden", "weight:hidden->output"):
+        np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
+    assert main(["test", str(whole), "--items", str(MODELS / "xor.csv"), "--out", str(tmp_path / "t.nc")]) == 0
+    tested = pl.load(tmp_path / "t.nc")
+    assert tested["error"].dims == ("replica", "item") and list(tested["seed"].values) == list(b["seed"].values)
+    np.testing.assert_allclose(tested["error"].values, b["error"].isel(epoch=-1).values)
+    assert "correct" in capsys.readouterr().out
+    assert main(["run", xor, "--from", str(tmp_path / "t.nc"), "--out", str(tmp_path / "x.nc"), "--quiet"]) == 2
+    assert "no training state" in capsys.readouterr().err

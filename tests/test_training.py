@@ -162,7 +162,8 @@ def test_frequency_zero_items_do_not_count():
     rest.frequency = None
     scaled = pl.train(net, env, epochs=5, lr=0.3, update="batch", scale_by_frequency=True, seed=2)
     subset = pl.train(net, rest, epochs=5, lr=0.3, update="batch", seed=2, test=env)
-    np.testing.assert_allclose(scaled["error"], subset["error"], rtol=1e-12)
+    np.testing.assert_allclose(scaled["error"], subset["error"].sel(item=scaled["item"]), rtol=1e-12)
+    assert list(subset["set"].values) == ["train", "train", "train", "test"]
 
 
 def test_probabilistic_order_samples_by_frequency():
@@ -213,3 +214,60 @@ def test_float32_cross_entropy_with_saturated_outputs_is_finite():
     assert np.isfinite(ds["error"].values).all() and ds["error"].dtype == np.float32
     # The clip keeps the error as finite as float32 allows: −ln(float32 eps) per unit at most.
     assert ds["error"].max() <= 61 * -np.log(np.finfo(np.float32).eps) * 1.001
+
+
+@pytest.mark.parametrize("settings", [
+    {"update": "pattern", "order": "permuted", "optimizer": "momentum", "momentum": 0.8},
+    {"update": "pattern", "order": "probabilistic", "rule": "feedback_alignment"},
+    {"update": "minibatch", "batch_size": 2, "optimizer": "adam", "lr": 0.01},
+    {"update": "batch", "optimizer": "delta_bar_delta", "lr": 0.05, "momentum": 0.5,
+     "schedule": {12: {"momentum": 0.9}}},
+    {"update": "batch", "optimizer": "dougs_momentum", "criterion": 0.25, "lr": 0.5},  # stops at 23, 25, 35
+], ids=lambda s: f"{s.get('optimizer', 'steepest')}-{s['update']}")
+def test_continuing_a_run_gives_the_numbers_of_one_long_run(tmp_path, settings):
+    net = two_input_network()
+    env = random_environment(net, n=6, seed=2)
+    env.frequency = np.array([1.0, 2, 3, 1, 1, 5])
+    settings = {"lr": 0.2, **settings}
+    whole = pl.train(net, env, epochs=30, seed=[5, 6, 7], **settings)
+    first = pl.train(net, env, epochs=24, seed=[5, 6, 7], **settings)
+    pl.save(first, tmp_path / "first.nc")
+    rest = pl.train(net, env, epochs=6, weights=pl.load(tmp_path / "first.nc"), **settings)
+    assert int(rest["epoch"][0]) == 24 and int(rest["epoch"][-1]) == int(whole["epoch"][-1]) == 30
+    assert list(rest["seed"].values) == [5, 6, 7]
+    for name in whole.data_vars:
+        np.testing.assert_array_equal(rest[name].values, whole[name].sel(epoch=rest["epoch"]).values
+                                      if "epoch" in whole[name].dims else whole[name].values, err_msg=name)
+
+
+def test_continuing_needs_the_same_run():
+    net = two_input_network()
+    env = random_environment(net)
+    first = pl.train(net, env, epochs=3, seed=[1, 2], optimizer="momentum")
+    with pytest.raises(pl.NetworkError, match="optimizer 'momentum'"):
+        pl.train(net, env, epochs=3, weights=first, optimizer="adam")
+    with pytest.raises(pl.NetworkError, match="leave seed out"):
+        pl.train(net, env, epochs=3, weights=first, optimizer="momentum", seed=7)
+    # Its weights alone start afresh: epochs from 0, fresh optimizer state.
+    fresh = pl.train(net, env, epochs=3, weights=pl.weights_from_dataset(first)[1], replicas=2, optimizer="adam")
+    assert int(fresh["epoch"][0]) == 0
+
+
+def test_held_out_items_are_recorded_beside_the_training_items(xor):
+    net, env = xor
+    train_part, held_out = env.subset(np.array([True, True, True, False])), env.subset(np.array([0, 0, 0, 1], bool))
+    ds = pl.train(net, train_part, test=held_out, epochs=300, optimizer="momentum", lr=0.5, update="batch",
+                  replicas=4, seed=1, record={"every": 100})
+    assert list(ds["item"].values) == ["00", "01", "10", "11"] and list(ds["set"].values) == ["train"] * 3 + ["test"]
+    # "Did it learn, does it generalise": one line of pandas.
+    table = ds["correct"].isel(epoch=-1).to_dataframe().groupby("set")["correct"].mean()
+    assert table["train"] == 1.0 and table["test"] < 1.0  # XOR's last pattern cannot be inferred from three
+    # The two accuracy rules against the outputs themselves.
+    full = pl.train(net, env, epochs=300, optimizer="momentum", lr=0.5, update="batch", replicas=4, seed=1,
+                    record={"groups": ["output"], "every": 100})
+    out, target = full["output"].values[..., 0], env.targets["output"][:, 0]
+    np.testing.assert_array_equal(full["correct"].values, np.abs(out - target) < 0.5)
+    np.testing.assert_array_equal(full["correct_nearest"].values, np.abs(out - target) < np.abs(out - (1 - target)))
+    with pytest.raises(pl.DataError, match="'00'.*other targets"):
+        clash = pl.Environment({"input": [[0, 0]]}, {"output": [[1]]}, items=["00"], name="clash")
+        pl.train(net, env, test=clash, epochs=1)

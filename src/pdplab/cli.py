@@ -25,17 +25,48 @@ __all__ = ["main"]
 
 
 def cmd_run(args):
-    from .core.files import check_destination, save
+    from .core.files import check_destination, load, save
     from .spec import load_spec
 
-    exp = load_spec(args.spec, args.set)
+    _check_count(args.epochs, "--epochs", 0)
+    exp = load_spec(args.spec, [*args.set, *([f"training.epochs={args.epochs}"] if args.epochs is not None else [])])
     out = check_destination(args.out, (".nc",))  # before training, not after
     _check_count(args.replicas, "--replicas", 1)
     _check_count(args.seed, "--seed", 0)
-    ds = exp.run(replicas=args.replicas, seed=args.seed, progress=not args.quiet,
+    start = None
+    if args.from_file:
+        start = load(args.from_file)
+        if "training_state" not in start.attrs:
+            raise PdplabError(f"--from {args.from_file}: holds no training state to continue (not a results "
+                              f"file of pdplab run, or recorded without weights)")
+    ds = exp.run(replicas=args.replicas, seed=args.seed, progress=not args.quiet, weights=start,
                  record_limit_gb=None if args.force else RECORD_LIMIT_GB)
     save(ds, out)
     _say(args, f"wrote {out}: {ds.sizes['replica']} replicas, epochs 0–{int(ds['epoch'].values[-1])}")
+
+
+def cmd_test(args):
+    from .core.files import check_destination, load, save
+    from .core.propagate import inspect
+    from .core.record import provenance, weights_from_dataset
+    from .stimuli import read_patterns
+
+    out = check_destination(args.out, (".nc",))
+    results = load(args.results)
+    try:
+        network, weights = weights_from_dataset(results)
+    except PdplabError as exc:
+        raise PdplabError(f"{args.results}: {exc}") from None
+    items = read_patterns(args.items, network)
+    tested = inspect(network, weights, items)
+    if "seed" in results.coords:
+        tested = tested.assign_coords(seed=("replica", results["seed"].values))
+    tested.attrs = provenance(network=results.attrs.get("network", ""), tested_from=str(args.results),
+                              items=str(args.items))
+    save(tested, out)
+    _say(args, f"wrote {out}: {tested.sizes['item']} items; error per item {float(tested['error'].mean()):.4g}, "
+               f"correct {float(tested['correct'].mean()):.1%} (within 0.5), "
+               f"{float(tested['correct_nearest'].mean()):.1%} (nearest target), means over replicas")
 
 
 def cmd_sweep(args):
@@ -154,9 +185,21 @@ def build_parser():
     p.add_argument("--replicas", type=int, help="how many networks to train (default: the spec's training.replicas)")
     p.add_argument("--seed", type=int, help="seed of the first replica; replica r gets seed + r (default: the spec's)")
     p.add_argument("--out", required=True, help="the results file to write (.nc, netCDF)")
+    p.add_argument("--epochs", type=int, help="how many epochs to train (with --from: how many more)")
+    p.add_argument("--from", dest="from_file", metavar="RESULTS",
+                   help="continue the run in this results file exactly where it stopped (same spec)")
     p.add_argument("--force", action="store_true", help=f"record even when the records would take more than "
                                                         f"{RECORD_LIMIT_GB:g} GB of memory")
     p.set_defaults(func=cmd_run)
+
+    p = common(sub.add_parser("test", help="test trained networks on items",
+                              description="Test the networks of a results file on the items of a pattern "
+                                          "table: error, accuracy and every group's activation per item."))
+    p.add_argument("results", help="a results file (.nc) with the trained weights")
+    p.add_argument("--items", required=True, help="a pattern table (CSV) of the items to test, as for a spec's "
+                                                  "environment.file")
+    p.add_argument("--out", required=True, help="the file to write (.nc)")
+    p.set_defaults(func=cmd_test)
 
     p = common(sub.add_parser("sweep", help="train a grid of settings × seeds",
                               description="Train every combination of the grid's settings, each with several "

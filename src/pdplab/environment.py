@@ -132,6 +132,35 @@ class Environment:
             name=name or self.name,
         )
 
+    def with_test(self, test, column="set"):
+        """These (training) items followed by the items of ``test`` that are
+        not among them, with a ``column`` saying which set each belongs to.
+
+        An item of ``test`` labelled like a training item is the same item
+        and appears once, as a training item; if its patterns differ, that
+        is an error.
+        """
+        shared = test.labels.intersection(self.labels)
+        for label in shared:
+            for kind, mine, theirs in (("inputs", self.inputs, test.inputs), ("targets", self.targets, test.targets)):
+                for g in mine:
+                    a, b = mine[g][self.labels.get_loc(label)], theirs.get(g)
+                    if b is None or not np.array_equal(a, b[test.labels.get_loc(label)]):
+                        raise DataError(f"{test.name}: test item {label!r} has the label of a training item "
+                                        f"but other {kind}; rename it")
+        new = ~test.labels.isin(shared)
+        if not new.any():
+            items = self.items.assign(**{column: "train"})
+            return Environment(self.inputs, self.targets, items=items, units=self.units, name=self.name)
+        if set(self.inputs) != set(test.inputs) or set(self.targets) != set(test.targets):
+            raise DataError(f"{test.name}: the test items have other groups than the training items")
+        items = pd.concat([self.items.assign(**{column: "train"}), test.items[new].assign(**{column: "test"})])
+        return Environment(
+            {g: np.concatenate([a, test.inputs[g][new]]) for g, a in self.inputs.items()},
+            {g: np.concatenate([a, test.targets[g][new]]) for g, a in self.targets.items()},
+            items=items, units={**test.units, **self.units}, name=f"{self.name}+{test.name}",
+        )
+
     def arrays(self, network, dtype=np.float64):
         """Input and target arrays shaped ``(1, items, units)`` for ``network``,
         after checking that they fit it."""

@@ -132,20 +132,25 @@ class Experiment:
         """The resolved spec as TOML."""
         return tomli_w.dumps(self.spec)
 
-    def run(self, replicas=None, seed=None, progress=False, **options):
+    def run(self, replicas=None, seed=None, progress=False, weights=None, **options):
         """Train as the spec says; the resolved spec is stored in the results.
 
-        ``options`` go to :func:`pdplab.train` (e.g. ``record_limit_gb``).  A
-        setting that training refuses is reported against the spec file.
+        ``weights`` may be a results Dataset of this spec, to continue that
+        run (its seeds and replicas; see :func:`pdplab.train`).  ``options``
+        go to :func:`pdplab.train` (e.g. ``record_limit_gb``).  A setting that
+        training refuses is reported against the spec file.
         """
+        from .core.state import saved_state
         from .core.train import train
         from .exceptions import DivergenceError
 
+        if weights is None or saved_state(weights) is None:
+            seed = self.seed if seed is None else seed
         try:
             ds = train(
                 self.network, self.environment, **self.training,
                 replicas=self.replicas if replicas is None else replicas,
-                seed=self.seed if seed is None else seed, progress=progress, **options,
+                seed=seed, progress=progress, weights=weights, **options,
             )
         except DivergenceError:
             raise

@@ -750,6 +750,9 @@ def _read_task(store, task):
         raise DataError(f"{store}: task {task.name} cannot be read ({_one_line(exc)[:200]})") from None
     if "replica" not in ds.dims or "epoch" not in ds.dims or ds.sizes["epoch"] == 0:
         raise DataError(f"{store}: task {task.name} is not a pdplab result (no replica or epoch dimension)")
+    # The state that continues one task's training (pdplab.core.state) stays in the task's own store.
+    ds = ds.drop_vars([v for v in ds.data_vars if v.startswith("optimizer:")])
+    ds.attrs.pop("training_state", None)
     return ds.assign_coords(task=("replica", [task.name] * ds.sizes["replica"]))
 
 

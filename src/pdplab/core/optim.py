@@ -47,6 +47,9 @@ class Optimizer:
 
     name = ""
     defaults = {"lr": 0.1, "decay": 0.0}
+    #: The per-parameter state arrays a run carries from step to step (kept
+    #: with the results so that training can continue exactly).
+    state_names = ()
 
     def __init__(self, **settings):
         unknown = set(settings) - set(self.defaults)
@@ -127,6 +130,16 @@ class Optimizer:
     def init_state(self):
         """Allocate the optimizer's state (velocities, moments …)."""
 
+    def get_state(self):
+        """The state: for each name in :attr:`state_names`, one array per parameter."""
+        return {name: getattr(self, name) for name in self.state_names}
+
+    def set_state(self, state):
+        """Copy a state from :meth:`get_state` into this optimizer."""
+        for name in self.state_names:
+            for mine, saved in zip(getattr(self, name), state[name]):
+                mine[...] = saved
+
     def gradient_with_decay(self, i, g):
         """``g + λ w`` for weights, ``g`` for biases (``g`` may be overwritten)."""
         if self.use_decay[i]:
@@ -188,6 +201,7 @@ class Momentum(Optimizer):
 
     name = "momentum"
     defaults = {"lr": 0.1, "momentum": 0.9, "decay": 0.0}
+    state_names = ("velocity",)
     takes_scaled = True
 
     def init_state(self):
@@ -261,6 +275,7 @@ class DeltaBarDelta(Optimizer):
         "averaging": 0.7,
         "decay": 0.0,
     }
+    state_names = ("rates", "bar", "velocity")
 
     def init_state(self):
         self._reset_rates()
@@ -268,7 +283,8 @@ class DeltaBarDelta(Optimizer):
         self.velocity = [np.zeros_like(p) for p in self.params]
 
     def _reset_rates(self):
-        self.rates = [np.broadcast_to(lr, p.shape).astype(p.dtype) for lr, p in zip(self.per_param["lr"], self.params)]
+        self.rates = [np.array(np.broadcast_to(lr, p.shape), dtype=p.dtype)
+                      for lr, p in zip(self.per_param["lr"], self.params)]
 
     def set(self, **settings):
         super().set(**settings)
@@ -296,6 +312,7 @@ class Adam(Optimizer):
 
     name = "adam"
     defaults = {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "decay": 0.0}
+    state_names = ("m", "v")
 
     def init_state(self):
         self.m = [np.zeros_like(p) for p in self.params]
@@ -304,6 +321,13 @@ class Adam(Optimizer):
 
     def begin(self, grads):
         self.t += 1
+
+    def get_state(self):
+        return {**super().get_state(), "t": self.t}
+
+    def set_state(self, state):
+        super().set_state(state)
+        self.t = int(state["t"])
 
     def update(self, i, g):
         s = self.per_param

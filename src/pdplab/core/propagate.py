@@ -384,7 +384,8 @@ def inspect(network, weights, environment, rule="backprop", seeds=None):
     Returns
     -------
     xarray.Dataset
-        ``error`` (replica, item); for each non-input group ``<g>`` its
+        ``error``, ``correct`` and ``correct_nearest`` (replica, item; see
+        :mod:`pdplab.core.accuracy`); for each non-input group ``<g>`` its
         activation, ``<g>:net`` and ``<g>:delta`` (δ = −∂E/∂net, the
         generalized delta rule's δ), each with dims (replica, item, <g>_unit).
     """
@@ -400,7 +401,12 @@ def inspect(network, weights, environment, rule="backprop", seeds=None):
     nets, acts = forward(plan, weights, inputs)
     feedback = feedback_matrices(network, weights, rule, range(replicas) if seeds is None else seeds)
     d = backward(plan, feedback, nets, acts, output_gradients(plan, nets, acts, targets))
-    data = {"error": (("replica", "item"), error_values(plan, acts, targets))}
+    from .accuracy import nearest, within
+
+    outputs = {out.group: acts[out.group] for out in plan.outputs}
+    data = {"error": (("replica", "item"), error_values(plan, acts, targets)),
+            "correct": (("replica", "item"), within(outputs, targets)),
+            "correct_nearest": (("replica", "item"), nearest(outputs, targets))}
     groups = [g for g in network.order if g in nets]  # the inputs are the environment's
     for g in groups:
         dims = ("replica", "item", f"{g}_unit")

@@ -4,8 +4,12 @@ A results Dataset has dimensions ``replica``, ``epoch``, ``item`` and one
 ``<group>_unit`` dimension per recorded group, and holds:
 
 ``error`` (replica, epoch, item)
-    the error of each test item, summed over output units, after the
+    the error of each recorded item, summed over output units, after the
     tolerance radii and without frequency scaling;
+``correct``, ``correct_nearest`` (replica, epoch, item)
+    whether each item's output is right: every output unit within 0.5 of
+    its target, or nearer its own target than any other item's
+    (:mod:`pdplab.core.accuracy`);
 ``<group>`` (replica, epoch, item, <group>_unit)
     activations of each recorded group; ``<group>:net`` net inputs and
     ``<group>:delta`` deltas (δ = −∂E/∂net) when asked for;
@@ -30,6 +34,7 @@ import xarray as xr
 
 from ..exceptions import DivergenceError, NetworkError
 from .network import RESERVED_NAMES, network_to_dict
+from .accuracy import nearest, within
 from .propagate import backward, error_values, forward, output_gradients
 
 __all__ = ["Record", "Recorder", "as_record", "provenance", "weights_to_dataset", "weights_from_dataset"]
@@ -66,23 +71,26 @@ class Record:
     delta: bool = False
     weights: bool = True
 
-    def count_for(self, total):
+    def count_for(self, total, start=0):
         """How many epochs :meth:`epochs_for` gives at most, without building them."""
         every = int(self.every) if self.every else 0
-        return (2 + (total // every if every else 0) + len(self.epochs or ())
+        return (2 + ((total - start) // every + 1 if every else 0) + len(self.epochs or ())
                 + (min(int(self.log_points), total) if self.log_points else 0))
 
-    def epochs_for(self, total):
-        """The sorted epochs to record in a run of ``total`` epochs."""
+    def epochs_for(self, total, start=0):
+        """The sorted epochs to record in a run from epoch ``start`` to epoch
+        ``total`` (multiples of ``every`` and log-spaced points counted from
+        epoch 0, so that a continued run records where one long run would)."""
         every = int(self.every) if self.every else 0
-        chosen = {0, total}
+        chosen = {start, total}
         if every > 0:
-            chosen.update(range(0, total + 1, every))
+            chosen.update(range(-(-start // every) * every, total + 1, every))
         if self.epochs is not None:
-            chosen.update(int(e) for e in self.epochs if 0 <= int(e) <= total)
+            chosen.update(int(e) for e in self.epochs if start <= int(e) <= total)
         if self.log_points and total > 0:
             # More points than epochs would only repeat epochs.
-            chosen.update(np.rint(np.geomspace(1, total, min(int(self.log_points), total))).astype(int).tolist())
+            points = np.rint(np.geomspace(1, total, min(int(self.log_points), total))).astype(int)
+            chosen.update(int(e) for e in points if e >= start)
         return np.array(sorted(chosen), dtype=int)
 
 
@@ -242,8 +250,12 @@ def network_attr(network):
     return json.dumps(network_to_dict(network))
 
 
+#: Per item and recorded epoch, whether the output is right, by each rule of :mod:`pdplab.core.accuracy`.
+ACCURACY = {"correct": within, "correct_nearest": nearest}
+
+
 class Recorder:
-    """Collects the error and chosen activations on the test items."""
+    """Collects the error, the accuracy and chosen activations on the recorded items."""
 
     def __init__(self, plan, network, record, seeds, n_epochs, n_items, dtype):
         self.plan, self.network, self.record, self.seeds = plan, network, record, seeds
@@ -260,6 +272,7 @@ class Recorder:
                 names.append(f"{g}:delta")
             for name in names:
                 self.arrays[name] = (g, np.empty((replicas, n_epochs, n_items, size), dtype=dtype))
+        self.correct = {rule: np.empty((replicas, n_epochs, n_items), dtype=bool) for rule in ACCURACY}
 
     def take(self, epoch, params, feedback, inputs, targets):
         i = len(self.epochs)
@@ -273,6 +286,9 @@ class Recorder:
                 f"(seed {self.seeds[bad[0]]}) is not finite",
                 epoch=epoch, replicas=bad, seeds=[self.seeds[r] for r in bad],
             )
+        outputs = {out.group: acts[out.group] for out in self.plan.outputs}
+        for rule, arr in self.correct.items():
+            arr[:, i] = ACCURACY[rule](outputs, targets)
         deltas = None
         if self.record.delta:
             deltas = backward(self.plan, feedback, nets, acts, output_gradients(self.plan, nets, acts, targets))
@@ -288,6 +304,7 @@ class Recorder:
     def dataset(self, test):
         n = len(self.epochs)
         data = {"error": (("replica", "epoch", "item"), self.error[:, :n])}
+        data.update({rule: (("replica", "epoch", "item"), arr[:, :n]) for rule, arr in self.correct.items()})
         for name, (g, arr) in self.arrays.items():
             data[name] = (("replica", "epoch", "item", f"{g}_unit"), arr[:, :n])
         coords = {"epoch": np.array(self.epochs), **item_coords(test)}

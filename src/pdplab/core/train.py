@@ -28,6 +28,7 @@ from .propagate import (
 )
 from .record import Recorder, as_record, check_names, network_attr, provenance, weights_to_dataset
 from .rules import feedback_matrices
+from .state import STATE_ATTR, restore, saved_state, state_variables
 
 __all__ = ["train", "UPDATES", "ORDERS"]
 
@@ -57,7 +58,7 @@ def train(
     record=None,
     test=None,
     replicas=1,
-    seed=0,
+    seed=None,
     weights=None,
     dtype="float64",
     progress=False,
@@ -101,15 +102,22 @@ def train(
         What to record (see :class:`pdplab.Record`); a list names groups
         whose activations to record.  The error is always recorded.
     test : Environment, optional
-        The items recorded; defaults to ``environment``.
+        Held-out items, recorded after the training items; the records'
+        ``set`` coordinate says which items are ``train`` and which ``test``
+        (a test item labelled like a training item is that item).
     replicas : int
         Number of networks trained together.
-    seed : int or sequence of int
-        Replica ``r`` uses seed ``seed + r``; a sequence gives each replica's
-        seed (and sets ``replicas``).  Replicas may share a seed, e.g. to
-        start several learning rates from the same weights.
+    seed : int or sequence of int, optional
+        Replica ``r`` uses seed ``seed + r`` (default 0); a sequence gives
+        each replica's seed (and sets ``replicas``).  Replicas may share a
+        seed, e.g. to start several learning rates from the same weights.
     weights : dict or xarray.Dataset, optional
-        Start from these parameters instead of random ones.
+        Start from these parameters instead of random ones.  A results
+        Dataset from :func:`train` continues that run exactly: its epochs
+        go on from where it stopped (``epochs`` more of them), with its
+        optimizer state, order of items, stopped replicas and seeds (see
+        :mod:`pdplab.core.state`).  To start afresh from its weights alone,
+        pass ``pl.weights_from_dataset(ds)[1]``.
     dtype : {"float64", "float32"}
     progress : bool
         Show a progress bar.
@@ -129,7 +137,11 @@ def train(
         epoch, replicas and seeds.
     """
     started = time.perf_counter()
-    seeds = _seeds(seed, replicas)
+    resumed = saved_state(weights) if isinstance(weights, xr.Dataset) else None
+    if resumed is not None:
+        seeds = _continued_seeds(weights, seed)
+    else:
+        seeds = _seeds(0 if seed is None else seed, replicas)
     R = len(seeds)
     dtype = _dtype(dtype)
     epochs = _count(epochs, "epochs")
@@ -160,29 +172,36 @@ def train(
     schedule = _check_schedule(schedule, opt, network)
     feedback = feedback_matrices(network, params, rule, seeds)
     order_rngs = [replica_rng(s, STREAM_ORDER) for s in seeds]
+    trainset = _TrainingSet(environment, network, fast, dtype, scale_by_frequency, order)
+    start, stopped_at = 0, np.full(R, np.nan)
+    if resumed is not None:
+        # What the schedule had changed by then, then the state on top (it holds, e.g., rates already adapted).
+        for e in sorted(e for e in schedule if e <= resumed["epoch"]):
+            trainset = _apply_schedule(schedule[e], opt, trainset, network, fast, dtype, scale_by_frequency, order)
+        start, stopped_at = restore(weights, resumed, opt, trainable, params, order_rngs)
     grad_buffers = {k: np.empty_like(params[k]) for k in trainable}
     workspaces = {}
     scaled = _can_scale_deltas(opt, network)
 
-    test = environment if test is None else test
+    test = environment if test is None else environment.with_test(test)
     check_names(record, test)
     test_in, test_tg = test.arrays(network, dtype)
-    trainset = _TrainingSet(environment, network, fast, dtype, scale_by_frequency, order)
-    _check_record_size(record, network, epochs, R, len(test), dtype, record_limit_gb)
-    record_epochs = set(record.epochs_for(epochs).tolist())
+    end = start + epochs
+    _check_record_size(record, network, end, R, len(test), dtype, record_limit_gb, start)
+    record_epochs = set(record.epochs_for(end, start).tolist())
     recorder = Recorder(plan, network, record, seeds, len(record_epochs), len(test), dtype)
-    stopped_at = np.full(R, np.nan)
-    done = np.zeros(R, dtype=bool)
+    done = np.isfinite(stopped_at)
+    opt.freeze(done)
 
     bar = _progress(epochs, progress)
-    last = 0
-    recorder.take(0, params, feedback, test_in, test_tg)
-    for epoch in range(1, epochs + 1):
-        for key, value in schedule.get(epoch, {}).items():
-            if key == "environment":
-                trainset = _TrainingSet(value, network, fast, dtype, scale_by_frequency, order)
-            else:
-                opt.set(**{key: value})
+    last = start
+    recorder.take(start, params, feedback, test_in, test_tg)
+    for epoch in range(start + 1, end + 1):
+        if done.all():
+            break
+        if epoch in schedule:
+            trainset = _apply_schedule(schedule[epoch], opt, trainset, network, fast, dtype, scale_by_frequency,
+                                       order)
         B = {"pattern": 1, "minibatch": batch_size, "batch": len(trainset)}[update]
         for inputs, targets, weights_s in trainset.batches(B, order_rngs):
             b = next(iter(targets.values())).shape[1]
@@ -208,8 +227,6 @@ def train(
             bar.update(1)
         if epoch in record_epochs:
             recorder.take(epoch, params, feedback, test_in, test_tg)
-        if done.all():
-            break
     if bar is not None:
         bar.close()
     if last not in recorder.epochs:
@@ -223,12 +240,15 @@ def train(
             ds = ds.assign_coords({name: ("replica", np.broadcast_to(v, (R,)).astype(float))})
     if criterion is not None:
         ds["stopped_at"] = ("replica", stopped_at)
+    state_attr = {}
     if record.weights:
         ds = ds.merge(weights_to_dataset(network, params, test))
+        variables, state_attr[STATE_ATTR] = state_variables(opt, trainable, params, order_rngs, last, stopped_at)
+        ds = ds.assign(variables)
     ds.attrs = provenance(
         network=network_attr(network),
         training=dict(
-            epochs=epochs, optimizer=opt.name, optimizer_settings=opt.settings, update=update,
+            epochs=epochs, start_epoch=start, optimizer=opt.name, optimizer_settings=opt.settings, update=update,
             batch_size=batch_size, order=order, scale_by_frequency=scale_by_frequency, rule=rule,
             criterion=criterion, dtype=np.dtype(dtype).name,
             schedule={str(k): {s: (getattr(v, "name", v)) for s, v in ch.items()} for k, ch in schedule.items()},
@@ -237,8 +257,32 @@ def train(
         test_environment=test.name,
         seeds=[int(s) for s in seeds],
         wall_time_s=round(time.perf_counter() - started, 3),
+        **state_attr,
     )
     return ds
+
+
+def _apply_schedule(changes, opt, trainset, network, plan, dtype, scale_by_frequency, order):
+    """Apply one epoch's scheduled changes; return the training set in effect."""
+    for key, value in changes.items():
+        if key == "environment":
+            trainset = _TrainingSet(value, network, plan, dtype, scale_by_frequency, order)
+        else:
+            opt.set(**{key: value})
+    return trainset
+
+
+def _continued_seeds(ds, seed):
+    """The seeds of the run ``ds`` continues (``seed``, if given, must agree)."""
+    if "seed" not in ds.coords:
+        raise NetworkError("weights: the Dataset to continue has no seeds")
+    seeds = [int(s) for s in ds["seed"].values]
+    if seed is not None:
+        asked = list(range(int(seed), int(seed) + len(seeds))) if np.ndim(seed) == 0 else [int(s) for s in seed]
+        if asked != seeds:
+            raise NetworkError(f"seed: the run to continue has seeds {seeds[:5]}{'…' if len(seeds) > 5 else ''}; "
+                               f"leave seed out to continue it")
+    return seeds
 
 
 class _TrainingSet:
@@ -358,15 +402,16 @@ def _count(value, what, minimum=0):
     return int(value)
 
 
-def _check_record_size(record, network, epochs, replicas, items, dtype, limit_gb):
+def _check_record_size(record, network, epochs, replicas, items, dtype, limit_gb, start=0):
     """Refuse a recording that would not fit in ``limit_gb`` before any of it is built."""
     if limit_gb is None:
         return
     values = 1 + sum(network.groups[g].size * (1 + record.net_input + record.delta) for g in record.groups)
-    size = record.count_for(epochs) * replicas * items * values * np.dtype(dtype).itemsize / 1e9
+    count = record.count_for(epochs, start)
+    size = count * replicas * items * values * np.dtype(dtype).itemsize / 1e9
     if size > limit_gb:
         raise NetworkError(
-            f"record: the records would take {size:.3g} GB ({record.count_for(epochs)} epochs × {replicas} "
+            f"record: the records would take {size:.3g} GB ({count} epochs × {replicas} "
             f"replicas × {items} items × {values} values), more than {limit_gb:g} GB; record less often "
             f"(every, log_points) or fewer groups, or lift the limit (record_limit_gb=None; --force)")
 
