@@ -184,3 +184,22 @@ def test_continue_a_run_and_test_it_on_items_from_the_command_line(tmp_path, cap
     assert "correct" in capsys.readouterr().out
     assert main(["run", xor, "--from", str(tmp_path / "t.nc"), "--out", str(tmp_path / "x.nc"), "--quiet"]) == 2
     assert "no training state" in capsys.readouterr().err
+
+
+def test_test_matches_columns_by_unit_name(tmp_path, capsys):
+    run = tmp_path / "run.nc"
+    assert main(["run", str(MODELS / "xor.toml"), "--epochs", "30", "--out", str(run), "--quiet"]) == 0
+    lines = (MODELS / "xor.csv").read_text().splitlines()
+    header = lines[[i for i, line in enumerate(lines) if line.startswith("item")][0]].split(",")
+    rows = [line.split(",") for line in lines if line and line[0].isdigit()]
+    order = [header.index(c) for c in ("item", "input.b", "input.a", "output.y")]
+    (tmp_path / "swapped.csv").write_text("\n".join(",".join(r[i] for i in order) for r in [header, *rows]))
+    for name in ("swapped.csv", "ok.csv"):
+        items = tmp_path / name if name == "swapped.csv" else MODELS / "xor.csv"
+        out = tmp_path / f"{name}.nc"
+        assert main(["test", str(run), "--items", str(items), "--out", str(out), "--quiet"]) == 0
+    np.testing.assert_array_equal(pl.load(tmp_path / "swapped.csv.nc")["error"],
+                                  pl.load(tmp_path / "ok.csv.nc")["error"])
+    (tmp_path / "other.csv").write_text("item,input.a,input.c,output.y\n00,0,0,0\n")
+    assert main(["test", str(run), "--items", str(tmp_path / "other.csv"), "--out", str(tmp_path / "o.nc")]) == 2
+    assert "'input.c'" in capsys.readouterr().err

@@ -246,3 +246,13 @@ def test_item_labels_a_file_cannot_hold_are_refused(xor, labels, words):
     with pytest.raises(pl.DataError) as e:
         pl.Environment(env.inputs, env.targets, items=labels)
     assert all(w in str(e.value) for w in words)
+
+
+def test_small_write_and_damage_edges(tmp_path, run):
+    _, env, ds = run
+    dead = tmp_path / ".run[1].nc.999999999-abc.nc"  # a name with glob characters, a process that is gone
+    dead.write_bytes(b"left over")
+    pl.save(ds, tmp_path / "run[1].nc")
+    assert not dead.exists()
+    with pytest.raises(pl.NetworkError, match="differ"):
+        pl.damage.evaluate(ds, env, "noise", "out", [0.0, 0.5, 0.5])

@@ -1,6 +1,7 @@
 """Training: networks learn, replicas are independent, runs are reproducible."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import pdplab as pl
@@ -240,14 +241,37 @@ def test_continuing_a_run_gives_the_numbers_of_one_long_run(tmp_path, settings):
                                       if "epoch" in whole[name].dims else whole[name].values, err_msg=name)
 
 
-def test_continuing_needs_the_same_run():
+@pytest.mark.parametrize("change, words", [
+    ({"optimizer": "adam"}, ["optimizer = 'momentum', not 'adam'"]),
+    ({"lr": 0.01}, ["lr = 0.2, not 0.01"]),
+    ({"update": "pattern"}, ["update = 'batch', not 'pattern'"]),
+    ({"dtype": "float32"}, ["dtype = 'float64', not 'float32'"]),
+    ({"criterion": 0.1}, ["criterion = None, not 0.1"]),
+    ({"seed": 7}, ["leave seed out"]),
+    ({"replicas": 5}, ["2 replicas, not 5"]),
+])
+def test_continuing_needs_the_same_run(change, words):
+    net = two_input_network()
+    env = random_environment(net)
+    kw = {"optimizer": "momentum", "lr": 0.2, "update": "batch"}
+    first = pl.train(net, env, epochs=3, seed=[1, 2], **kw)
+    with pytest.raises(pl.NetworkError) as e:
+        pl.train(net, env, epochs=3, weights=first, **{**kw, **change})
+    assert all(w in str(e.value) for w in words), str(e.value)
+
+
+def test_continuing_refuses_other_items_networks_and_replicas():
     net = two_input_network()
     env = random_environment(net)
     first = pl.train(net, env, epochs=3, seed=[1, 2], optimizer="momentum")
-    with pytest.raises(pl.NetworkError, match="optimizer 'momentum'"):
-        pl.train(net, env, epochs=3, weights=first, optimizer="adam")
-    with pytest.raises(pl.NetworkError, match="leave seed out"):
-        pl.train(net, env, epochs=3, weights=first, optimizer="momentum", seed=7)
+    with pytest.raises(pl.NetworkError, match="other items"):
+        pl.train(net, random_environment(net, seed=9), epochs=3, weights=first, optimizer="momentum")
+    other = two_input_network(hidden="tanh")
+    with pytest.raises(pl.NetworkError, match="another network"):
+        pl.train(other, env, epochs=3, weights=first, optimizer="momentum")
+    for picked in ([1, 0], [1]):
+        with pytest.raises(pl.NetworkError, match="reordered, or a selection"):
+            pl.train(net, env, epochs=3, weights=first.isel(replica=picked), optimizer="momentum")
     # Its weights alone start afresh: epochs from 0, fresh optimizer state.
     fresh = pl.train(net, env, epochs=3, weights=pl.weights_from_dataset(first)[1], replicas=2, optimizer="adam")
     assert int(fresh["epoch"][0]) == 0
@@ -271,3 +295,29 @@ def test_held_out_items_are_recorded_beside_the_training_items(xor):
     with pytest.raises(pl.DataError, match="'00'.*other targets"):
         clash = pl.Environment({"input": [[0, 0]]}, {"output": [[1]]}, items=["00"], name="clash")
         pl.train(net, env, test=clash, epochs=1)
+
+
+def test_test_items_are_matched_by_unit_and_never_change_the_training_items(xor):
+    net, env = xor
+    env = pl.Environment(env.inputs, env.targets, items=env.labels, units={"input": ["a", "b"], "output": ["y"]})
+    mid = pl.Environment({"input": [[0.5, 0.5]]}, {"output": [[0.45]]}, items=["mid"],
+                         units={"input": ["a", "b"], "output": ["y"]}, name="mid")
+    swapped = pl.Environment({"input": [[0.0, 1.0]]}, {"output": [[0.0]]}, items=["b1"],
+                             units={"input": ["b", "a"], "output": ["y"]}, name="swapped")
+    plain = pl.Environment({"input": [[1.0, 0.0]]}, {"output": [[0.0]]}, items=["b1"],
+                           units={"input": ["a", "b"], "output": ["y"]}, name="plain")
+    kw = {"epochs": 30, "replicas": 3, "seed": 1, "update": "batch", "lr": 0.5}
+    alone, with_mid = pl.train(net, env, **kw), pl.train(net, env, test=mid, **kw)
+    for name in ("error", "correct", "correct_nearest"):  # the nearest rule compares with training targets only
+        np.testing.assert_array_equal(alone[name].values, with_mid[name].sel(item=alone["item"]).values)
+    np.testing.assert_array_equal(pl.train(net, env, test=swapped, **kw)["error"].sel(item="b1"),
+                                  pl.train(net, env, test=plain, **kw)["error"].sel(item="b1"))
+    one_target = pl.Environment(env.inputs, {"output": np.zeros((4, 1))}, items=env.labels)
+    assert "correct_nearest" not in pl.train(net, one_target, **kw)  # a rule that could not be wrong
+    assert "correct" not in pl.train(net, env, record={"accuracy": []}, **kw)
+    for items, words in ((pd.DataFrame({"set": ["x"]}, index=["q"]), "'set'"),
+                         (pd.DataFrame({"parity": [1]}, index=["q"]), "'parity'")):
+        bad = pl.Environment({"input": [[1.0, 1.0]]}, {"output": [[0.0]]}, items=items)
+        text = env.items.assign(parity=["even", "odd", "odd", "even"])
+        with pytest.raises(pl.DataError, match=words):
+            pl.train(net, pl.Environment(env.inputs, env.targets, items=text), test=bad, **kw)

@@ -57,8 +57,15 @@ def cmd_test(args):
         network, weights = weights_from_dataset(results)
     except PdplabError as exc:
         raise PdplabError(f"{args.results}: {exc}") from None
-    items = read_patterns(args.items, network)
-    tested = inspect(network, weights, items)
+    units = {g: [str(u) for u in results[f"{g}_unit"].values] for g in network.inputs + network.outputs
+             if f"{g}_unit" in results.coords}
+    items = read_patterns(args.items, network, units=units)
+    try:
+        rule = json.loads(results.attrs.get("training", "{}")).get("rule", "backprop")
+    except (TypeError, ValueError):
+        rule = "backprop"
+    seeds = results["seed"].values if "seed" in results.coords else None
+    tested = inspect(network, weights, items, rule=rule, seeds=seeds)
     if "seed" in results.coords:
         tested = tested.assign_coords(seed=("replica", results["seed"].values))
     tested.attrs = provenance(network=results.attrs.get("network", ""), tested_from=str(args.results),

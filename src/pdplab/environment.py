@@ -140,6 +140,15 @@ class Environment:
         and appears once, as a training item; if its patterns differ, that
         is an error.
         """
+        if column in self.items.columns or column in test.items.columns:
+            raise DataError(f"{test.name}: an item column is named {column!r}, which marks training and test "
+                            f"items; rename it")
+        test = test.ordered_like(self)
+        for col in set(self.items.columns) & set(test.items.columns):
+            kinds = {pd.api.types.is_numeric_dtype(t.items[col]) for t in (self, test)}
+            if len(kinds) > 1:
+                raise DataError(f"{test.name}: item column {col!r} holds numbers in one set of items and text "
+                                f"in the other")
         shared = test.labels.intersection(self.labels)
         for label in shared:
             for kind, mine, theirs in (("inputs", self.inputs, test.inputs), ("targets", self.targets, test.targets)):
@@ -160,6 +169,27 @@ class Environment:
             {g: np.concatenate([a, test.targets[g][new]]) for g, a in self.targets.items()},
             items=items, units={**test.units, **self.units}, name=f"{self.name}+{test.name}",
         )
+
+    def ordered_like(self, other):
+        """These items with each group's units in the order of ``other``'s
+        labels (where both label them); the same units must be there."""
+        inputs, targets = dict(self.inputs), dict(self.targets)
+        changed = False
+        for arrays in (inputs, targets):
+            for g in arrays:
+                mine, theirs = self.units.get(g), other.units.get(g)
+                if mine is None or theirs is None or mine == theirs:
+                    continue
+                if sorted(mine) != sorted(theirs):
+                    raise DataError(f"{self.name}: the units of {g!r} ({', '.join(mine)}) are not those of "
+                                    f"{other.name} ({', '.join(theirs)})")
+                arrays[g] = arrays[g][:, [mine.index(u) for u in theirs]]
+                changed = True
+        if not changed:
+            return self
+        return Environment(inputs, targets, items=self.items, frequency=self.frequency,
+                           units={**self.units, **{g: other.units[g] for g in other.units if g in self.units}},
+                           name=self.name)
 
     def arrays(self, network, dtype=np.float64):
         """Input and target arrays shaped ``(1, items, units)`` for ``network``,

@@ -99,7 +99,8 @@ SCHEMA = {
         "scale_by_frequency": bool, "rule": str, "criterion": NUMBER,
         "schedule": {str: {str: (NUMBER, STIMULI_REF)}}, "dtype": str, "replicas": int, "seed": int,
     },
-    "recording": {"groups": [str], "every": int, "epochs": [int], "log_points": int, "net_input": bool,
+    "recording": {"groups": [str], "every": int, "epochs": [int], "log_points": int, "accuracy": [str],
+                  "net_input": bool,
                   "delta": bool},
 }
 REQUIRED = [("network", "groups"), ("network", "projections"), ("environment",), ("training", "epochs")]
@@ -146,10 +147,11 @@ class Experiment:
 
         if weights is None or saved_state(weights) is None:
             seed = self.seed if seed is None else seed
+            replicas = self.replicas if replicas is None else replicas
         try:
             ds = train(
                 self.network, self.environment, **self.training,
-                replicas=self.replicas if replicas is None else replicas,
+                replicas=replicas,
                 seed=seed, progress=progress, weights=weights, **options,
             )
         except DivergenceError:

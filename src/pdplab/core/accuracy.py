@@ -5,9 +5,10 @@
     target: Lens's test criterion, the rule for binary targets.
 ``nearest``
     The output pattern lies nearer (in Euclidean distance) to the item's own
-    target than to any other distinct target pattern among the items: the
-    rule of choice when targets are patterns that share units, such as
-    phonological or semantic feature vectors (Plaut et al. 1996).
+    target than to any other of a fixed set of candidate patterns (the
+    training items' distinct targets): the rule of choice when targets are
+    patterns that share units, such as phonological or semantic feature
+    vectors (Plaut et al. 1996).  It needs two candidates or more.
 
 References
 ----------
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["CRITERION", "within", "nearest"]
+__all__ = ["CRITERION", "within", "nearest", "candidates"]
 
 #: The default distance from its target within which an output counts as right.
 CRITERION = 0.5
@@ -43,19 +44,30 @@ def within(outputs, targets, criterion=CRITERION):
     return right
 
 
-def nearest(outputs, targets):
+def candidates(targets, groups):
+    """The distinct target patterns of a set of items (all output groups
+    joined), the candidates of :func:`nearest`; None when there are fewer
+    than two, so that the rule could not be wrong."""
+    joined = np.concatenate([np.asarray(targets[g], dtype=np.float64).reshape(-1, np.shape(targets[g])[-1])
+                             for g in groups], axis=-1)
+    distinct = np.unique(joined, axis=0)
+    return distinct if len(distinct) > 1 else None
+
+
+def nearest(outputs, targets, among):
     """Per replica and item: is the output nearer its own target than any
-    other distinct target pattern?  Ties count as wrong."""
-    out = np.concatenate([outputs[g] for g in outputs], axis=-1)  # replicas, items, units
-    own = np.concatenate([np.asarray(targets[g]).reshape(out.shape[1], -1) for g in outputs], axis=-1)
-    candidates, which = np.unique(own, axis=0, return_inverse=True)
-    which = np.asarray(which).reshape(-1, 1)
-    norms = (candidates * candidates).sum(-1)
+    other of the candidate patterns ``among`` (from :func:`candidates`, e.g.
+    the training items' targets, so that the answer does not depend on
+    which other items are tested)?  Ties count as wrong."""
+    out = np.concatenate([np.asarray(outputs[g], dtype=np.float64) for g in outputs], axis=-1)
+    own = np.concatenate([np.asarray(targets[g], dtype=np.float64).reshape(out.shape[1], -1) for g in outputs],
+                         axis=-1)
+    norms = (among * among).sum(-1)
     right = np.empty(out.shape[:2], dtype=bool)
-    for r in range(out.shape[0]):  # one replica at a time: items × targets can be large
-        # Squared distances to every distinct target, less the output's own |o|², which all share.
-        d = norms - 2 * out[r] @ candidates.T
-        mine = np.take_along_axis(d, which, -1)[:, 0]
-        np.put_along_axis(d, which, np.inf, -1)
+    for r in range(out.shape[0]):  # one replica at a time: items × candidates can be large
+        mine = ((out[r] - own) ** 2).sum(-1)
+        # Squared distances to every candidate, less the output's own |o|², which all share.
+        d = norms - 2 * out[r] @ among.T + (out[r] ** 2).sum(-1, keepdims=True)
+        d[(among[None, :, :] == own[:, None, :]).all(-1)] = np.inf  # the item's own target is not a rival
         right[r] = mine < d.min(axis=-1)
     return right

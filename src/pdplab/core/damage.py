@@ -131,6 +131,8 @@ def evaluate(results, environment, kind, where, severities, record=(), repeats=1
         raise NetworkError(f"damage: severities must be numbers, not {severities!r}") from None
     if not len(severities) or not np.isfinite(severities).all():
         raise NetworkError(f"damage: severities must be finite numbers, not {severities.tolist()}")
+    if len(np.unique(severities)) < len(severities):
+        raise NetworkError(f"damage: severities must differ from each other, not {severities.tolist()}")
     if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)) or repeats < 1:
         raise NetworkError(f"damage: repeats must be an integer ≥ 1, not {repeats!r}")
     weights, dtype = float_weights(weights)

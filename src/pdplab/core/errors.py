@@ -114,6 +114,7 @@ class CrossEntropy(ErrorFunction):
         e = -(target * np.log(o) + u * np.log1p(-o))
         if ((target > 0) & (target < 1)).any():
             e += xlogy(target, target) + xlogy(u, u)  # less the target's own entropy
+            np.maximum(e, 0.0, out=e)  # ≥ 0 in exact arithmetic; rounding must not make it negative
         return e.sum(axis=-1)
 
     def net_gradient(self, activation, net, out, target, buf=None, scratch=None):

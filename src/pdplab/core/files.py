@@ -7,6 +7,7 @@ Nothing is ever loaded with pickle.
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from contextlib import contextmanager
@@ -65,7 +66,7 @@ def check_destination(path, suffixes=None):
 
 def _remove_stale(path):
     """Remove temporary files for ``path`` whose writing process is gone."""
-    for tmp in path.parent.glob(f".{path.name}.*-*{path.suffix}"):
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*-*{glob.escape(path.suffix)}"):
         pid = tmp.name[len(path.name) + 2:].split("-", 1)[0]
         if not pid.isdigit():
             continue

@@ -376,16 +376,18 @@ def gradients(network, weights, environment, rule="backprop", seeds=None):
     return error, parameter_gradients(plan, acts, d)
 
 
-def inspect(network, weights, environment, rule="backprop", seeds=None):
+def inspect(network, weights, environment, rule="backprop", seeds=None, among=None):
     """Every group's net input, activation and delta for every item, as a Dataset.
 
-    Parameters are as for :func:`gradients`.
+    Parameters are as for :func:`gradients`; ``among`` are the candidate
+    targets of the nearest-target rule (:func:`pdplab.core.accuracy.candidates`),
+    by default the distinct targets of ``environment``'s items.
 
     Returns
     -------
     xarray.Dataset
-        ``error``, ``correct`` and ``correct_nearest`` (replica, item; see
-        :mod:`pdplab.core.accuracy`); for each non-input group ``<g>`` its
+        ``error``, ``correct`` and (given two candidate targets or more)
+        ``correct_nearest`` (replica, item; see :mod:`pdplab.core.accuracy`); for each non-input group ``<g>`` its
         activation, ``<g>:net`` and ``<g>:delta`` (δ = −∂E/∂net, the
         generalized delta rule's δ), each with dims (replica, item, <g>_unit).
     """
@@ -401,12 +403,14 @@ def inspect(network, weights, environment, rule="backprop", seeds=None):
     nets, acts = forward(plan, weights, inputs)
     feedback = feedback_matrices(network, weights, rule, range(replicas) if seeds is None else seeds)
     d = backward(plan, feedback, nets, acts, output_gradients(plan, nets, acts, targets))
-    from .accuracy import nearest, within
+    from .accuracy import candidates, nearest, within
 
     outputs = {out.group: acts[out.group] for out in plan.outputs}
     data = {"error": (("replica", "item"), error_values(plan, acts, targets)),
-            "correct": (("replica", "item"), within(outputs, targets)),
-            "correct_nearest": (("replica", "item"), nearest(outputs, targets))}
+            "correct": (("replica", "item"), within(outputs, targets))}
+    among = candidates(targets, list(outputs)) if among is None else among
+    if among is not None:
+        data["correct_nearest"] = (("replica", "item"), nearest(outputs, targets, among))
     groups = [g for g in network.order if g in nets]  # the inputs are the environment's
     for g in groups:
         dims = ("replica", "item", f"{g}_unit")

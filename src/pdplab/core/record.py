@@ -40,6 +40,10 @@ from .propagate import backward, error_values, forward, output_gradients
 __all__ = ["Record", "Recorder", "as_record", "provenance", "weights_to_dataset", "weights_from_dataset"]
 
 
+#: Per item and recorded epoch, whether the output is right, by each rule of :mod:`pdplab.core.accuracy`.
+ACCURACY = ("correct", "correct_nearest")
+
+
 @dataclass
 class Record:
     """Which quantities to record, and when.
@@ -59,6 +63,11 @@ class Record:
         late.
     net_input, delta : bool
         Also record net inputs / deltas of ``groups``.
+    accuracy : sequence of str
+        Which accuracy variables to record: ``correct`` (every output within
+        0.5 of its target) and ``correct_nearest`` (nearer its own target than
+        any other training target; left out when the training items have
+        fewer than two distinct targets).  ``()`` records neither.
     weights : bool
         Store the final weights in the Dataset (default).
     """
@@ -70,6 +79,7 @@ class Record:
     net_input: bool = False
     delta: bool = False
     weights: bool = True
+    accuracy: Sequence[str] = ACCURACY
 
     def count_for(self, total, start=0):
         """How many epochs :meth:`epochs_for` gives at most, without building them."""
@@ -114,6 +124,12 @@ def as_record(record, network):
             raise NetworkError(f"record: unknown group {g!r}; the network has {', '.join(network.groups)}")
         if g == "item":
             raise NetworkError("record: a group named 'item' cannot be recorded (it would hide the item dimension)")
+    if isinstance(record.accuracy, str) or not set(record.accuracy) <= set(ACCURACY):
+        raise NetworkError(f"record: accuracy must list some of {', '.join(ACCURACY)}, not {record.accuracy!r}")
+    if record.epochs is not None:
+        bad = [e for e in record.epochs if isinstance(e, bool) or not isinstance(e, (int, np.integer)) or e < 0]
+        if bad:
+            raise NetworkError(f"record: epochs must be integers ≥ 0, not {bad[0]!r}")
     for name in ("every", "log_points"):
         value = getattr(record, name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0):
@@ -250,14 +266,11 @@ def network_attr(network):
     return json.dumps(network_to_dict(network))
 
 
-#: Per item and recorded epoch, whether the output is right, by each rule of :mod:`pdplab.core.accuracy`.
-ACCURACY = {"correct": within, "correct_nearest": nearest}
-
 
 class Recorder:
     """Collects the error, the accuracy and chosen activations on the recorded items."""
 
-    def __init__(self, plan, network, record, seeds, n_epochs, n_items, dtype):
+    def __init__(self, plan, network, record, seeds, n_epochs, n_items, dtype, candidates=None):
         self.plan, self.network, self.record, self.seeds = plan, network, record, seeds
         replicas = len(seeds)
         self.epochs = []
@@ -272,7 +285,9 @@ class Recorder:
                 names.append(f"{g}:delta")
             for name in names:
                 self.arrays[name] = (g, np.empty((replicas, n_epochs, n_items, size), dtype=dtype))
-        self.correct = {rule: np.empty((replicas, n_epochs, n_items), dtype=bool) for rule in ACCURACY}
+        self.candidates = None if "correct_nearest" not in record.accuracy else candidates
+        rules = [r for r in record.accuracy if r != "correct_nearest" or candidates is not None]
+        self.correct = {rule: np.empty((replicas, n_epochs, n_items), dtype=bool) for rule in rules}
 
     def take(self, epoch, params, feedback, inputs, targets):
         i = len(self.epochs)
@@ -287,8 +302,10 @@ class Recorder:
                 epoch=epoch, replicas=bad, seeds=[self.seeds[r] for r in bad],
             )
         outputs = {out.group: acts[out.group] for out in self.plan.outputs}
-        for rule, arr in self.correct.items():
-            arr[:, i] = ACCURACY[rule](outputs, targets)
+        if "correct" in self.correct:
+            self.correct["correct"][:, i] = within(outputs, targets)
+        if "correct_nearest" in self.correct:
+            self.correct["correct_nearest"][:, i] = nearest(outputs, targets, self.candidates)
         deltas = None
         if self.record.delta:
             deltas = backward(self.plan, feedback, nets, acts, output_gradients(self.plan, nets, acts, targets))

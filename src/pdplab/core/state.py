@@ -13,18 +13,19 @@ rest is JSON in the ``training_state`` attribute.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import numpy as np
 
 from ..exceptions import NetworkError
 
-__all__ = ["STATE_ATTR", "state_variables", "saved_state", "restore"]
+__all__ = ["STATE_ATTR", "state_variables", "saved_state", "check_same_run", "restore"]
 
 STATE_ATTR = "training_state"
 
 
-def state_variables(opt, keys, params, order_rngs, epoch, stopped_at):
+def state_variables(opt, keys, params, order_rngs, epoch, stopped_at, seeds, environment):
     """The variables and the attribute that let a run continue.
 
     Parameters
@@ -39,6 +40,10 @@ def state_variables(opt, keys, params, order_rngs, epoch, stopped_at):
         The last epoch trained.
     stopped_at : ndarray (replicas,)
         Each replica's stopping epoch (NaN while it trains).
+    seeds : list of int
+        The replicas' seeds, in order.
+    environment : Environment
+        The training items (a digest of their patterns is kept).
 
     Returns
     -------
@@ -59,8 +64,57 @@ def state_variables(opt, keys, params, order_rngs, epoch, stopped_at):
         "scalars": {k: v for k, v in state.items() if k not in opt.state_names},
         "order_rngs": [rng.bit_generator.state for rng in order_rngs],
         "stopped_at": [None if np.isnan(s) else int(s) for s in stopped_at],
+        "seeds": [int(s) for s in seeds],
+        "items": items_digest(environment),
     }
     return variables, json.dumps(attr)
+
+
+def items_digest(environment):
+    """A digest of the training items' patterns and frequencies."""
+    h = hashlib.sha256()
+    for group, arrays in (("in", environment.inputs), ("out", environment.targets)):
+        for g in sorted(arrays):
+            h.update(f"{group}:{g}".encode())
+            h.update(np.ascontiguousarray(arrays[g], dtype=np.float64).tobytes())
+    if environment.frequency is not None:
+        h.update(np.ascontiguousarray(environment.frequency, dtype=np.float64).tobytes())
+    return h.hexdigest()
+
+
+def check_same_run(ds, network_json, settings, environment):
+    """Refuse to continue ``ds`` with another network, other settings or other
+    training items: the numbers would be those of no single run."""
+    if ds.attrs.get("network") != network_json:
+        raise NetworkError("weights: the run to continue had another network (sizes, activations, biases, "
+                           "projections); continue with the same network")
+    try:
+        stored = json.loads(ds.attrs.get("training", ""))
+    except (TypeError, ValueError):
+        raise NetworkError("weights: the Dataset does not say how its run was trained") from None
+    now = json.loads(json.dumps(settings, default=_plain))
+    for key, value in now.items():
+        if key == "optimizer_settings":
+            for name, v in value.items():
+                if stored.get(key, {}).get(name) != v:
+                    raise NetworkError(f"weights: the run to continue had {name} = "
+                                       f"{stored.get(key, {}).get(name)!r}, not {v!r}; continue with the same "
+                                       f"settings, or start afresh from its weights alone")
+        elif stored.get(key) != value:
+            raise NetworkError(f"weights: the run to continue had {key} = {stored.get(key)!r}, not {value!r}; "
+                               f"continue with the same settings, or start afresh from its weights alone")
+    saved = saved_state(ds)
+    if saved.get("items") not in (None, items_digest(environment)):
+        raise NetworkError("weights: the run to continue was trained on other items (their patterns or "
+                           "frequencies differ)")
+
+
+def _plain(v):
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, np.generic):
+        return v.item()
+    return str(v)
 
 
 def saved_state(ds):
@@ -76,7 +130,7 @@ def saved_state(ds):
 
 def restore(ds, state, opt, keys, params, order_rngs):
     """Put a saved state back into a bound optimizer and the order
-    generators; return the epoch reached and the stopping epochs."""
+    generators; return the replicas' stopping epochs."""
     if state["optimizer"] != opt.name:
         raise NetworkError(f"weights: the run to continue used optimizer {state['optimizer']!r}, not {opt.name!r}; "
                            f"continue with the same optimizer, or start afresh from its weights alone")
@@ -95,5 +149,4 @@ def restore(ds, state, opt, keys, params, order_rngs):
     opt.set_state({**arrays, **state["scalars"]})
     for rng, saved in zip(order_rngs, state["order_rngs"]):
         rng.bit_generator.state = saved
-    stopped = np.array([np.nan if s is None else s for s in state["stopped_at"]], dtype=float)
-    return int(state["epoch"]), stopped
+    return np.array([np.nan if s is None else s for s in state["stopped_at"]], dtype=float)

@@ -27,8 +27,9 @@ from .propagate import (
     parameter_gradients,
 )
 from .record import Recorder, as_record, check_names, network_attr, provenance, weights_to_dataset
+from .accuracy import candidates
 from .rules import feedback_matrices
-from .state import STATE_ATTR, restore, saved_state, state_variables
+from .state import STATE_ATTR, check_same_run, restore, saved_state, state_variables
 
 __all__ = ["train", "UPDATES", "ORDERS"]
 
@@ -57,7 +58,7 @@ def train(
     schedule=None,
     record=None,
     test=None,
-    replicas=1,
+    replicas=None,
     seed=None,
     weights=None,
     dtype="float64",
@@ -105,8 +106,8 @@ def train(
         Held-out items, recorded after the training items; the records'
         ``set`` coordinate says which items are ``train`` and which ``test``
         (a test item labelled like a training item is that item).
-    replicas : int
-        Number of networks trained together.
+    replicas : int, optional
+        Number of networks trained together (default 1).
     seed : int or sequence of int, optional
         Replica ``r`` uses seed ``seed + r`` (default 0); a sequence gives
         each replica's seed (and sets ``replicas``).  Replicas may share a
@@ -137,12 +138,6 @@ def train(
         epoch, replicas and seeds.
     """
     started = time.perf_counter()
-    resumed = saved_state(weights) if isinstance(weights, xr.Dataset) else None
-    if resumed is not None:
-        seeds = _continued_seeds(weights, seed)
-    else:
-        seeds = _seeds(0 if seed is None else seed, replicas)
-    R = len(seeds)
     dtype = _dtype(dtype)
     epochs = _count(epochs, "epochs")
     if update not in UPDATES:
@@ -153,10 +148,28 @@ def train(
         batch_size = _count(batch_size, "batch_size", minimum=1)
     if criterion is not None:
         criterion = _nonnegative(criterion, "criterion")
+    if optimizer_options is not None and not isinstance(optimizer_options, dict):
+        raise NetworkError(f"optimizer_options must be a dict of settings, not {optimizer_options!r:.60}")
+    if record_limit_gb is not None:
+        record_limit_gb = _nonnegative(record_limit_gb, "record_limit_gb")
     record = as_record(record, network)
     for what, env in (("the training items", environment), ("test", test)):
         if env is not None and not callable(getattr(env, "arrays", None)):
             raise NetworkError(f"{what} must be an Environment, not {env!r:.60}")
+    environment.arrays(network)
+    if test is not None:
+        test.arrays(network)  # fits the network, before it joins the training items
+    recorded = environment if test is None else environment.with_test(test)
+    resumed = saved_state(weights) if isinstance(weights, xr.Dataset) else None
+    start = 0 if resumed is None else int(resumed["epoch"])
+    # Before the seeds, weights or records are built: a run too big to record is refused at once.
+    _check_record_size(record, network, start + epochs, _replica_count(seed, replicas, weights, resumed),
+                       len(recorded), dtype, record_limit_gb, start)
+    if resumed is not None:
+        seeds = _continued_seeds(weights, seed, replicas, resumed)
+    else:
+        seeds = _seeds(0 if seed is None else seed, 1 if replicas is None else replicas)
+    R = len(seeds)
 
     if weights is None:
         params = network.init_weights(seeds, dtype=dtype)
@@ -173,23 +186,25 @@ def train(
     feedback = feedback_matrices(network, params, rule, seeds)
     order_rngs = [replica_rng(s, STREAM_ORDER) for s in seeds]
     trainset = _TrainingSet(environment, network, fast, dtype, scale_by_frequency, order)
-    start, stopped_at = 0, np.full(R, np.nan)
+    settings = _settings(opt, update, batch_size, order, scale_by_frequency, rule, criterion, dtype, schedule)
+    stopped_at = np.full(R, np.nan)
     if resumed is not None:
+        check_same_run(weights, network_attr(network), settings, environment)
         # What the schedule had changed by then, then the state on top (it holds, e.g., rates already adapted).
-        for e in sorted(e for e in schedule if e <= resumed["epoch"]):
+        for e in sorted(e for e in schedule if e <= start):
             trainset = _apply_schedule(schedule[e], opt, trainset, network, fast, dtype, scale_by_frequency, order)
-        start, stopped_at = restore(weights, resumed, opt, trainable, params, order_rngs)
+        stopped_at = restore(weights, resumed, opt, trainable, params, order_rngs)
     grad_buffers = {k: np.empty_like(params[k]) for k in trainable}
     workspaces = {}
     scaled = _can_scale_deltas(opt, network)
 
-    test = environment if test is None else environment.with_test(test)
+    test = recorded
     check_names(record, test)
     test_in, test_tg = test.arrays(network, dtype)
     end = start + epochs
-    _check_record_size(record, network, end, R, len(test), dtype, record_limit_gb, start)
     record_epochs = set(record.epochs_for(end, start).tolist())
-    recorder = Recorder(plan, network, record, seeds, len(record_epochs), len(test), dtype)
+    recorder = Recorder(plan, network, record, seeds, len(record_epochs), len(test), dtype,
+                        candidates(environment.targets, network.outputs))
     done = np.isfinite(stopped_at)
     opt.freeze(done)
 
@@ -243,16 +258,12 @@ def train(
     state_attr = {}
     if record.weights:
         ds = ds.merge(weights_to_dataset(network, params, test))
-        variables, state_attr[STATE_ATTR] = state_variables(opt, trainable, params, order_rngs, last, stopped_at)
+        variables, state_attr[STATE_ATTR] = state_variables(opt, trainable, params, order_rngs, last, stopped_at,
+                                                            seeds, environment)
         ds = ds.assign(variables)
     ds.attrs = provenance(
         network=network_attr(network),
-        training=dict(
-            epochs=epochs, start_epoch=start, optimizer=opt.name, optimizer_settings=opt.settings, update=update,
-            batch_size=batch_size, order=order, scale_by_frequency=scale_by_frequency, rule=rule,
-            criterion=criterion, dtype=np.dtype(dtype).name,
-            schedule={str(k): {s: (getattr(v, "name", v)) for s, v in ch.items()} for k, ch in schedule.items()},
-        ),
+        training=dict(epochs=epochs, start_epoch=start, **settings),
         environment=environment.name,
         test_environment=test.name,
         seeds=[int(s) for s in seeds],
@@ -260,6 +271,22 @@ def train(
         **state_attr,
     )
     return ds
+
+
+def _settings(opt, update, batch_size, order, scale_by_frequency, rule, criterion, dtype, schedule):
+    """The training settings as given (before any scheduled change), as stored with the results and
+    compared when a run continues."""
+    return dict(
+        optimizer=opt.name, optimizer_settings=dict(opt.settings), update=update, batch_size=batch_size, order=order,
+        scale_by_frequency=scale_by_frequency, rule=rule, criterion=criterion, dtype=np.dtype(dtype).name,
+        schedule={str(k): {s: (getattr(v, "name", v)) for s, v in ch.items()} for k, ch in schedule.items()},
+    )
+
+
+def _replica_count(seed, replicas, weights, resumed):
+    if resumed is not None and "seed" in weights.coords:
+        return weights.sizes["replica"]
+    return len(seed) if np.ndim(seed) else _count(1 if replicas is None else replicas, "replicas", minimum=1)
 
 
 def _apply_schedule(changes, opt, trainset, network, plan, dtype, scale_by_frequency, order):
@@ -272,11 +299,17 @@ def _apply_schedule(changes, opt, trainset, network, plan, dtype, scale_by_frequ
     return trainset
 
 
-def _continued_seeds(ds, seed):
-    """The seeds of the run ``ds`` continues (``seed``, if given, must agree)."""
+def _continued_seeds(ds, seed, replicas, state):
+    """The seeds of the run ``ds`` continues (``seed`` and ``replicas``, if
+    given, must agree); its replicas must be the run's, in the run's order."""
     if "seed" not in ds.coords:
         raise NetworkError("weights: the Dataset to continue has no seeds")
     seeds = [int(s) for s in ds["seed"].values]
+    if seeds != state.get("seeds", seeds):
+        raise NetworkError("weights: the Dataset's replicas are not those of the run it continues (reordered, or "
+                           "a selection); continue the whole run, or start afresh from its weights alone")
+    if replicas not in (None, len(seeds)):
+        raise NetworkError(f"replicas: the run to continue has {len(seeds)} replicas, not {replicas}")
     if seed is not None:
         asked = list(range(int(seed), int(seed) + len(seeds))) if np.ndim(seed) == 0 else [int(s) for s in seed]
         if asked != seeds:
@@ -408,7 +441,8 @@ def _check_record_size(record, network, epochs, replicas, items, dtype, limit_gb
         return
     values = 1 + sum(network.groups[g].size * (1 + record.net_input + record.delta) for g in record.groups)
     count = record.count_for(epochs, start)
-    size = count * replicas * items * values * np.dtype(dtype).itemsize / 1e9
+    per_value = np.dtype(dtype).itemsize + len(record.accuracy) / max(values, 1)  # accuracy: a byte per rule
+    size = count * replicas * items * values * per_value / 1e9
     if size > limit_gb:
         raise NetworkError(
             f"record: the records would take {size:.3g} GB ({count} epochs × {replicas} "

@@ -22,8 +22,13 @@ from ..exceptions import DataError
 __all__ = ["read_patterns", "write_patterns"]
 
 
-def read_patterns(path, network, frequency=None, name=None):
-    """Read a pattern table for ``network``'s input and output groups."""
+def read_patterns(path, network, frequency=None, name=None, units=None):
+    """Read a pattern table for ``network``'s input and output groups.
+
+    Columns are matched to units by their labels when ``units`` (group →
+    unit labels, e.g. those a trained network's results carry) gives them:
+    a table may order its columns as it likes, but must name the same units.
+    """
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: {'is a folder, not a file' if path.is_dir() else 'no such file'}")
@@ -41,6 +46,13 @@ def read_patterns(path, network, frequency=None, name=None):
         cols = [c for c in table.columns if c.startswith(f"{group}.")]
         if len(cols) != size:
             raise DataError(f"{path}: {len(cols)} columns '{group}.*' for group {group!r} of {size} units")
+        if units and group in units:
+            wanted = [f"{group}.{u}" for u in units[group]]
+            if sorted(wanted) != sorted(cols):
+                odd = sorted(set(cols) - set(wanted)) or sorted(set(wanted) - set(cols))
+                raise DataError(f"{path}: the units of group {group!r} are {', '.join(map(str, units[group]))}; "
+                                f"the table names {odd[0]!r}")
+            cols = wanted
         values = table[cols].apply(pd.to_numeric, errors="coerce")
         if values.isna().any().any():
             row, col = next((r, c) for c in cols for r in range(len(table)) if pd.isna(values.at[r, c]))
