@@ -62,12 +62,18 @@ def nearest(outputs, targets, among):
     out = np.concatenate([np.asarray(outputs[g], dtype=np.float64) for g in outputs], axis=-1)
     own = np.concatenate([np.asarray(targets[g], dtype=np.float64).reshape(out.shape[1], -1) for g in outputs],
                          axis=-1)
+    # Where each item's own target stands among the candidates (−1: a target of its own).
+    distinct, index = np.unique(np.concatenate([among, own]), axis=0, return_inverse=True)
+    index = np.asarray(index).reshape(-1)
+    position = np.full(len(distinct), -1)
+    position[index[:len(among)]] = np.arange(len(among))
+    which = position[index[len(among):]]
+    rows = np.flatnonzero(which >= 0)
     norms = (among * among).sum(-1)
     right = np.empty(out.shape[:2], dtype=bool)
     for r in range(out.shape[0]):  # one replica at a time: items × candidates can be large
         mine = ((out[r] - own) ** 2).sum(-1)
-        # Squared distances to every candidate, less the output's own |o|², which all share.
         d = norms - 2 * out[r] @ among.T + (out[r] ** 2).sum(-1, keepdims=True)
-        d[(among[None, :, :] == own[:, None, :]).all(-1)] = np.inf  # the item's own target is not a rival
+        d[rows, which[rows]] = np.inf  # the item's own target is not its rival
         right[r] = mine < d.min(axis=-1)
     return right
