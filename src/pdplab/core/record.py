@@ -285,7 +285,7 @@ class Recorder:
                 names.append(f"{g}:delta")
             for name in names:
                 self.arrays[name] = (g, np.empty((replicas, n_epochs, n_items, size), dtype=dtype))
-        self.candidates = None if "correct_nearest" not in record.accuracy else candidates
+        self.candidates = candidates
         rules = [r for r in record.accuracy if r != "correct_nearest" or candidates is not None]
         self.correct = {rule: np.empty((replicas, n_epochs, n_items), dtype=bool) for rule in rules}
 

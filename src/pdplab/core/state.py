@@ -19,6 +19,7 @@ import json
 import numpy as np
 
 from ..exceptions import NetworkError
+from .record import _jsonable
 
 __all__ = ["STATE_ATTR", "state_variables", "saved_state", "check_same_run", "restore"]
 
@@ -92,7 +93,7 @@ def check_same_run(ds, network_json, settings, environment):
         stored = json.loads(ds.attrs.get("training", ""))
     except (TypeError, ValueError):
         raise NetworkError("weights: the Dataset does not say how its run was trained") from None
-    now = json.loads(json.dumps(settings, default=_plain))
+    now = json.loads(json.dumps(settings, default=_jsonable))
     for key, value in now.items():
         if key == "optimizer_settings":
             for name, v in value.items():
@@ -107,14 +108,6 @@ def check_same_run(ds, network_json, settings, environment):
     if saved.get("items") not in (None, items_digest(environment)):
         raise NetworkError("weights: the run to continue was trained on other items (their patterns or "
                            "frequencies differ)")
-
-
-def _plain(v):
-    if isinstance(v, np.ndarray):
-        return v.tolist()
-    if isinstance(v, np.generic):
-        return v.item()
-    return str(v)
 
 
 def saved_state(ds):

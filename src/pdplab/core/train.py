@@ -15,7 +15,7 @@ import numpy as np
 import xarray as xr
 
 from ..exceptions import DataError, DivergenceError, NetworkError
-from .network import STREAM_ORDER, replica_rng
+from .network import STREAM_ORDER, _positive, replica_rng
 from .optim import make_optimizer, per_replica
 from .propagate import (
     Plan,
@@ -147,11 +147,11 @@ def train(
     if update == "minibatch":
         batch_size = _count(batch_size, "batch_size", minimum=1)
     if criterion is not None:
-        criterion = _nonnegative(criterion, "criterion")
+        criterion = _positive(criterion, "criterion", allow_zero=True)
     if optimizer_options is not None and not isinstance(optimizer_options, dict):
         raise NetworkError(f"optimizer_options must be a dict of settings, not {optimizer_options!r:.60}")
     if record_limit_gb is not None:
-        record_limit_gb = _nonnegative(record_limit_gb, "record_limit_gb")
+        record_limit_gb = _positive(record_limit_gb, "record_limit_gb", allow_zero=True)
     record = as_record(record, network)
     for what, env in (("the training items", environment), ("test", test)):
         if env is not None and not callable(getattr(env, "arrays", None)):
@@ -441,25 +441,13 @@ def _check_record_size(record, network, epochs, replicas, items, dtype, limit_gb
         return
     values = 1 + sum(network.groups[g].size * (1 + record.net_input + record.delta) for g in record.groups)
     count = record.count_for(epochs, start)
-    per_value = np.dtype(dtype).itemsize + len(record.accuracy) / max(values, 1)  # accuracy: a byte per rule
-    size = count * replicas * items * values * per_value / 1e9
+    per_item = values * np.dtype(dtype).itemsize + len(record.accuracy)  # accuracy: a byte per rule
+    size = count * replicas * items * per_item / 1e9
     if size > limit_gb:
         raise NetworkError(
             f"record: the records would take {size:.3g} GB ({count} epochs × {replicas} "
             f"replicas × {items} items × {values} values), more than {limit_gb:g} GB; record less often "
             f"(every, log_points) or fewer groups, or lift the limit (record_limit_gb=None; --force)")
-
-
-def _nonnegative(value, what):
-    if isinstance(value, (bool, str)):
-        raise NetworkError(f"{what} must be a non-negative number, not {value!r}")
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise NetworkError(f"{what} must be a non-negative number, not {value!r}") from None
-    if not v >= 0 or not np.isfinite(v):
-        raise NetworkError(f"{what} must be a non-negative number, not {value!r}")
-    return v
 
 
 def _dtype(dtype):

@@ -74,8 +74,7 @@ def mode_roles(u, domain, category, tol=0.1):
         same_within = all(len(set(sign[category == c])) == 1 for c in set(category))
         if (sign == sign[0]).all() and sign[0] != 0:
             roles.append("all items")
-        elif all(len(set(sign[domain == d]) | {0}) == 2 and 0 not in sign[domain == d] for d in set(domain)) \
-                and len(set(sign)) == 2:
+        elif all(len(set(sign[domain == d])) == 1 for d in set(domain)) and 0 not in sign and len(set(sign)) == 2:
             roles.append("domains")
         elif same_within and len({d for d in domain[sign != 0]}) == 1 and len(set(sign[sign != 0])) == 2:
             roles.append(f"categories within {domain[sign != 0][0]}")
