@@ -40,6 +40,10 @@ def test_two_worker_sweep_and_rerun(tmp_path):
     grid = {"training.lr": [0.1, 0.5], "network.groups.hidden.size": [2, 3]}
     ran = run_sweep(XOR, grid, 2, out, overrides=["training.epochs=40"], workers=2, progress=False)
     assert sorted(ran) == ["0000", "0001"]
+    from distributed import default_client
+
+    with pytest.raises(ValueError):  # the sweep's client was never this process's default
+        default_client()
     ds = open_sweep(out)
     assert ds.sizes["replica"] == 8
     table = ds["error"].isel(epoch=-1).sum("item").to_dataframe()

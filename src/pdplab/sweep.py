@@ -607,14 +607,15 @@ def _client(scheduler, workers, n_tasks):
 
     if scheduler:
         try:
-            return None, Client(scheduler)
+            return None, Client(scheduler, set_as_default=False)
         except (OSError, ValueError, TypeError) as exc:
             raise SpecError(_one_line(f"--scheduler {scheduler}: cannot connect ({exc})")) from None
     # The scheduler's HTTP server on a free loopback port: no clash with another cluster's 8787.
     cluster = LocalCluster(n_workers=min(workers or _cores(), n_tasks), threads_per_worker=1, processes=True,
                            dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                           silence_logs=logging.ERROR)
-    return cluster, Client(cluster)
+                           silence_logs=logging.CRITICAL)  # no shutdown noise: failures come back as values
+    # Not the process's default client: after the sweep, xarray must not reach for its (closed) scheduler.
+    return cluster, Client(cluster, set_as_default=False)
 
 
 def _compute(out, todo, scheduler, workers, progress):
@@ -631,7 +632,7 @@ def _compute(out, todo, scheduler, workers, progress):
     done, failed, crashed = [], [], []
     try:
         futures = {client.submit(_run_task, exp, t, pure=False): (t, exp, record) for t, exp, record in todo}
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             task, experiment, record = futures[future]
             try:
                 result = future.result()
