@@ -288,7 +288,7 @@ def test_held_out_items_are_recorded_beside_the_training_items(xor):
     assert table["train"] == 1.0 and table["test"] < 1.0  # XOR's last pattern cannot be inferred from three
     # The two accuracy rules against the outputs themselves.
     full = pl.train(net, env, epochs=300, optimizer="momentum", lr=0.5, update="batch", replicas=4, seed=1,
-                    record={"groups": ["output"], "every": 100})
+                    record={"groups": ["output"], "every": 100, "accuracy": ["correct", "correct_nearest"]})
     out, target = full["output"].values[..., 0], env.targets["output"][:, 0]
     np.testing.assert_array_equal(full["correct"].values, np.abs(out - target) < 0.5)
     np.testing.assert_array_equal(full["correct_nearest"].values, np.abs(out - target) < np.abs(out - (1 - target)))
@@ -306,15 +306,17 @@ def test_test_items_are_matched_by_unit_and_never_change_the_training_items(xor)
                              units={"input": ["b", "a"], "output": ["y"]}, name="swapped")
     plain = pl.Environment({"input": [[1.0, 0.0]]}, {"output": [[0.0]]}, items=["b1"],
                            units={"input": ["a", "b"], "output": ["y"]}, name="plain")
-    kw = {"epochs": 30, "replicas": 3, "seed": 1, "update": "batch", "lr": 0.5}
+    kw = {"epochs": 30, "replicas": 3, "seed": 1, "update": "batch", "lr": 0.5,
+          "record": {"accuracy": ["correct", "correct_nearest"]}}
     alone, with_mid = pl.train(net, env, **kw), pl.train(net, env, test=mid, **kw)
+    assert "correct_nearest" in alone and "correct_nearest" not in pl.train(net, env, epochs=1)  # asked for only
     for name in ("error", "correct", "correct_nearest"):  # the nearest rule compares with training targets only
         np.testing.assert_array_equal(alone[name].values, with_mid[name].sel(item=alone["item"]).values)
     np.testing.assert_array_equal(pl.train(net, env, test=swapped, **kw)["error"].sel(item="b1"),
                                   pl.train(net, env, test=plain, **kw)["error"].sel(item="b1"))
     one_target = pl.Environment(env.inputs, {"output": np.zeros((4, 1))}, items=env.labels)
     assert "correct_nearest" not in pl.train(net, one_target, **kw)  # a rule that could not be wrong
-    assert "correct" not in pl.train(net, env, record={"accuracy": []}, **kw)
+    assert "correct" not in pl.train(net, env, **{**kw, "record": {"accuracy": []}})
     for items, words in ((pd.DataFrame({"set": ["x"]}, index=["q"]), "'set'"),
                          (pd.DataFrame({"parity": [1]}, index=["q"]), "'parity'")):
         bad = pl.Environment({"input": [[1.0, 1.0]]}, {"output": [[0.0]]}, items=items)

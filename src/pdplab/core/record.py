@@ -6,9 +6,9 @@ A results Dataset has dimensions ``replica``, ``epoch``, ``item`` and one
 ``error`` (replica, epoch, item)
     the error of each recorded item, summed over output units, after the
     tolerance radii and without frequency scaling;
-``correct``, ``correct_nearest`` (replica, epoch, item)
+``correct`` (replica, epoch, item), and ``correct_nearest`` when asked for
     whether each item's output is right: every output unit within 0.5 of
-    its target, or nearer its own target than any other item's
+    its target, or nearer its own target than any other training item's
     (:mod:`pdplab.core.accuracy`);
 ``<group>`` (replica, epoch, item, <group>_unit)
     activations of each recorded group; ``<group>:net`` net inputs and
@@ -65,9 +65,11 @@ class Record:
         Also record net inputs / deltas of ``groups``.
     accuracy : sequence of str
         Which accuracy variables to record: ``correct`` (every output within
-        0.5 of its target) and ``correct_nearest`` (nearer its own target than
-        any other training target; left out when the training items have
-        fewer than two distinct targets).  ``()`` records neither.
+        0.5 of its target; the default) and ``correct_nearest`` (nearer its
+        own target than any other training target; left out when the
+        training items have fewer than two distinct targets).  The nearest
+        rule costs a product of items × distinct targets per record, so it
+        is recorded only when asked for.  ``()`` records neither.
     weights : bool
         Store the final weights in the Dataset (default).
     """
@@ -79,7 +81,7 @@ class Record:
     net_input: bool = False
     delta: bool = False
     weights: bool = True
-    accuracy: Sequence[str] = ACCURACY
+    accuracy: Sequence[str] = ("correct",)
 
     def count_for(self, total, start=0):
         """How many epochs :meth:`epochs_for` gives at most, without building them."""
