@@ -160,7 +160,7 @@ def test_recorded_group_named_like_an_item_column():
         ({"test": "abc"}, ["test", "Environment"]),
         ({"schedule": {1.5: {"lr": 0.1}}}, ["schedule", "1.5"]),
         ({"epochs": 10 ** 20}, ["record", "GB", "every"]),
-        ({"epochs": 1000000, "replicas": 100, "record": {"groups": ["h1", "h2"], "every": 1}}, ["33 GB", "--force"]),
+        ({"epochs": 1000000, "replicas": 100, "record": {"groups": ["h1", "h2"], "every": 1}}, ["32.5 GB", "--force"]),
     ],
 )
 def test_bad_training_arguments(settings, words):
