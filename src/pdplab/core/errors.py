@@ -16,10 +16,17 @@ Two radii, in the sense of Lens (Rohde 1999), relax the target:
 ``target_radius`` *r*
     An output within *r* of its target counts as exact; further away, the
     error is measured to the near edge of the band ``[t − r, t + r]``.
+    Plaut et al. (1996) trained their reading model to targets of 0.1 and
+    0.9 with no error beyond them: that is a target radius of 0.1 on 0/1
+    targets (an output within 0.1 of its target gives no error; otherwise
+    the error is measured against 0.1 or 0.9), not a zero-error radius.
 ``zero_error_radius`` *z*
     An output within *z* of its target gives no error and no gradient;
-    further away, the error is measured to the target itself.  Plaut et
-    al. (1996) used *z* = 0.1.
+    further away, the error is measured to the target itself.
+
+With both, an output within *z* gives no error, and one further away is
+compared with its target moved by up to *r* towards it (Lens's
+``ADJUSTED_TARGET`` in ``Src/act.h``).
 
 References
 ----------

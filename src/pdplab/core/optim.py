@@ -5,7 +5,15 @@ Each optimizer turns ``∂E/∂p`` for every trainable parameter into a change
 Settings may be one number for all replicas or one value per replica, so
 that a sweep over learning rates, momenta or decays is a single vectorized
 run.  Weight decay adds ``λ w`` to the gradient of every weight (not of
-biases), so that with steepest descent ``Δw = −η (∂E/∂w + λ w)``.
+biases), so that with steepest descent ``Δw = −η (∂E/∂w + λ w)``; the one
+exception is :class:`LensDeltaBarDelta`, which, as Lens does, subtracts
+``λ w`` from the weight change directly (not scaled by η).
+
+There are two delta-bar-delta optimizers: ``delta_bar_delta``
+(:class:`DeltaBarDelta`) follows Jacobs (1988), with additive rate increases
+against an averaged gradient; ``lens_delta_bar_delta``
+(:class:`LensDeltaBarDelta`) is Lens's ``deltaBarDelta`` algorithm, with a
+gain per connection that multiplies the learning rate.
 
 References
 ----------
@@ -30,6 +38,7 @@ __all__ = [
     "Momentum",
     "DougsMomentum",
     "DeltaBarDelta",
+    "LensDeltaBarDelta",
     "Adam",
     "OPTIMIZERS",
     "make_optimizer",
@@ -256,14 +265,19 @@ class DougsMomentum(Momentum):
 
 
 class DeltaBarDelta(Optimizer):
-    """Delta-bar-delta: a learning rate per connection (Jacobs 1988).
+    """Delta-bar-delta as Jacobs (1988) defines it: a learning rate per connection.
 
     Each connection's rate ``ε`` grows by ``increment`` (κ) while its
     gradient keeps the sign of its running average
     ``δ̄(t) = (1 − θ) δ(t) + θ δ̄(t−1)`` and shrinks by the factor
     ``1 − decrement`` (φ) when the sign flips; ``Δw(t) = −ε ∂E/∂w + α Δw(t−1)``.
-    ``lr`` is every rate's starting value.  Plaut et al. (1996) trained their
-    reading model with this rule and momentum.
+    ``lr`` is every rate's starting value, and a schedule that changes
+    ``lr`` sets every rate back to it.
+
+    This is not Lens's ``deltaBarDelta``: for that (a gain per connection
+    multiplying the learning rate, compared with the last weight change, and
+    kept when a schedule changes the rate) use ``lens_delta_bar_delta``
+    (:class:`LensDeltaBarDelta`).
     """
 
     name = "delta_bar_delta"
@@ -307,6 +321,160 @@ class DeltaBarDelta(Optimizer):
         return v
 
 
+class LensDeltaBarDelta(Optimizer):
+    """Lens's delta-bar-delta (``deltaBarDelta`` in Lens 2.63): a gain per
+    connection that multiplies the learning rate.
+
+    For each connection, with gain ``γ``, gradient ``g = ∂E/∂w`` and last
+    weight change ``Δw(t−1)``:
+
+    1. ``γ ← γ + κ`` (``increment``) if ``g`` and ``Δw(t−1)`` have opposite
+       signs, i.e. the weight keeps moving downhill in the direction it last
+       moved; otherwise ``γ ← φ γ`` (``decrement``, a factor, not a
+       decrement).  The signs are those of the numbers' sign bits, as Lens
+       tests them, so a zero counts by its sign bit: on the first step, when
+       ``Δw(t−1) = +0``, gains of connections with a negative gradient grow
+       to ``1 + κ`` and all others shrink to ``φ``.
+    2. ``Δw(t) = −η γ g + α Δw(t−1) − λ w``, where η is ``lr`` (times the
+       projection's ``lr_scale``), α ``momentum`` and λ ``decay``.  Weight
+       decay enters the change directly, not scaled by η or γ, and through
+       ``Δw(t−1)`` it is carried by momentum.  Biases are not decayed.
+    3. ``w ← w + Δw(t)``, and the change remembered for the next step is the
+       one the weight actually made, ``w(t) − w(t−1)`` (as Lens stores it).
+
+    Gains start at 1 and have no bounds.  Because the gain multiplies η, a
+    schedule that changes ``lr`` or ``momentum`` keeps the gains (and the
+    last changes): the steps scale with the new rate.  Replicas that have
+    reached the training criterion (:meth:`Optimizer.freeze`) keep their
+    weights, gains and last changes unchanged, as Lens leaves a frozen link
+    untouched.  The gains and last changes are the optimizer's state, saved
+    with the results so that a run continues exactly.
+
+    Parameters
+    ----------
+    lr : float or sequence of float
+        η ≥ 0 (Lens's default 0.1).
+    momentum : float or sequence of float
+        0 ≤ α < 1 (Lens's default 0.9).
+    increment : float or sequence of float
+        κ ≥ 0, added to a gain (Lens's ``rateIncrement``, default 0.1).
+    decrement : float or sequence of float
+        0 ≤ φ ≤ 1, multiplying a gain (Lens's ``rateDecrement``, default 0.9).
+    decay : float or sequence of float
+        0 ≤ λ ≤ 1 (Lens's ``weightDecay``, default 0).
+
+    Notes
+    -----
+    Read from the Lens 2.63 sources (``github.com/martym/Lens``, whose
+    ``Src/Makefile`` says version 2.63; ``github.com/iandennismiller/lens``
+    has the same rule): ``deltabardeltaUpdateWeights`` in ``Src/train.c``
+    (gain kept in each link's ``lastValue``, the last change in
+    ``lastWeightDelta``; the ``OPPOSITE_SIGN`` test; the change and the
+    decay term; ``lastWeightDelta = w_new − w_old``); ``UPDATE_WEIGHTS`` in
+    ``Src/train.h`` (η, α and λ per block, group or network; frozen
+    networks, groups, units and blocks skipped); ``IS_NEGATIVE`` in
+    ``Src/system.h`` (a sign-bit test); ``Src/defaults.h``
+    (``rateIncrement`` 0.1, ``rateDecrement`` 0.9, ``lastValue`` 1.0,
+    ``learningRate`` 0.1, ``momentum`` 0.9, ``weightDecay`` 0); and
+    ``initLinkValues`` in ``Src/connect.c`` (gain 1 and last change 0 when a
+    link is made and when the network is reset).  The Lens manual
+    (https://ni.cmu.edu/~plaut/Lens/Manual/Commands/deltaBarDelta.html)
+    describes the rule in words: each link's rate, kept in ``lastValue``,
+    multiplies the learning rate, grows by ``rateIncrement`` while the
+    weight steps the same way and is multiplied by ``rateDecrement`` when
+    the step changes direction.  Lens's ranges: η ≥ 0 and
+    0 ≤ λ ≤ 1 (checked in ``standardNetTrain``); α in [0, 1) is intended
+    there but its check never fires; κ and φ are not checked in Lens, and
+    the ranges here are this module's.
+
+    Differences from Lens: η here is the run's rate times a projection's
+    ``lr_scale`` (Lens lets a block's or group's rate replace the network's);
+    Lens's optional weight bounds (a block's ``min``/``max``) and
+    weight-elimination variant are absent; Lens decays bias links too unless
+    their block's ``weightDecay`` is 0 (read from ``UPDATE_WEIGHTS``, which
+    treats bias links like any other), whereas here biases are never
+    decayed; Lens computes in single precision by default.
+
+    Not verified: that this is the rule with which Plaut et al. (1996)
+    trained their reading model (they report connection-specific learning
+    rates adapted by delta-bar-delta, and trained in Xerion, whose code was
+    not consulted).
+    """
+
+    name = "lens_delta_bar_delta"
+    defaults = {"lr": 0.1, "momentum": 0.9, "increment": 0.1, "decrement": 0.9, "decay": 0.0}
+    state_names = ("gains", "velocity")
+    #: Each setting's allowed values, as a test and its description.
+    ranges = {
+        "lr": (lambda x: x >= 0, "≥ 0"),
+        "momentum": (lambda x: (x >= 0) & (x < 1), "in [0, 1)"),
+        "increment": (lambda x: x >= 0, "≥ 0"),
+        "decrement": (lambda x: (x >= 0) & (x <= 1), "in [0, 1]"),
+        "decay": (lambda x: (x >= 0) & (x <= 1), "in [0, 1]"),
+    }
+
+    def __init__(self, **settings):
+        super().__init__(**settings)
+        self._check(self.settings)
+
+    def set(self, **settings):
+        """Change settings mid-run; the gains and last changes are kept."""
+        self._check(settings)
+        super().set(**settings)
+
+    def _check(self, settings):
+        """Refuse a setting out of its range (other faults are left to :func:`per_replica`)."""
+        for name, value in settings.items():
+            if name not in self.ranges or isinstance(value, str):
+                continue
+            try:
+                arr = np.asarray(value, dtype=float)
+            except (TypeError, ValueError):
+                continue
+            ok, allowed = self.ranges[name]
+            if not np.all(ok(arr) | np.isnan(arr)):
+                raise NetworkError(f"optimizer {self.name!r}: {name} must be {allowed}, not {value!r:.60}")
+
+    def init_state(self):
+        self.gains = [np.ones_like(p) for p in self.params]
+        self.velocity = [np.zeros_like(p) for p in self.params]
+
+    def step(self, grads, scaled=False):
+        """Apply one update in place.
+
+        ``grads`` lists ``∂E/∂p`` per parameter (overwritten); ``scaled`` is
+        never true here (:attr:`takes_scaled` is False).  The change is
+        added here rather than returned by :meth:`update`, because the
+        change remembered is the one the weight actually made.
+        """
+        s = self.per_param
+        frozen = None if self.frozen is None else np.flatnonzero(self.frozen)
+        for i, g in enumerate(grads):
+            p, v, gain = self.params[i], self.velocity[i], self.gains[i]
+            if frozen is not None:
+                kept = (p[frozen].copy(), v[frozen].copy(), gain[frozen].copy())
+            # 1. The gain: up by κ where g and the last change differ in sign bit, else times φ.
+            grow = np.signbit(g) != np.signbit(v)
+            grown = gain + s["increment"][i]
+            gain *= s["decrement"][i]
+            np.copyto(gain, grown, where=grow)
+            # 2. The change: −η γ g + α Δw(t−1) − λ w.
+            g *= gain
+            g *= self.neg_lr[i]
+            v *= s["momentum"][i]
+            v += g
+            if self.use_decay[i]:
+                mask = self.decays[i]
+                lam = s["decay"][i]
+                v -= lam * p if mask is True else lam * p * mask
+            # 3. The weight, and the change it actually made.
+            before = p.copy()
+            p += v
+            np.subtract(p, before, out=v)
+            if frozen is not None:
+                p[frozen], v[frozen], gain[frozen] = kept
+
+
 class Adam(Optimizer):
     """Adam (Kingma & Ba 2015) with bias-corrected moment estimates."""
 
@@ -343,7 +511,7 @@ class Adam(Optimizer):
         return -s["lr"][i] * m_hat / (np.sqrt(v_hat) + s["epsilon"][i])
 
 
-OPTIMIZERS = {o.name: o for o in (Steepest, Momentum, DougsMomentum, DeltaBarDelta, Adam)}
+OPTIMIZERS = {o.name: o for o in (Steepest, Momentum, DougsMomentum, DeltaBarDelta, LensDeltaBarDelta, Adam)}
 
 
 def make_optimizer(name, **settings):
