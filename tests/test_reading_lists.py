@@ -113,3 +113,13 @@ def test_bad_shipped_table_is_one_line_error(tmp_path, monkeypatch):
                                                "beed,bEd,consistent\n")
     with pytest.raises(DataError, match="'beed' occurs twice"):
         glushko_1979()
+
+
+@pytest.mark.parametrize("name", sorted(READING_LISTS))
+def test_lists_fit_the_pmsp96_slot_code(name):
+    from pdplab.models import reading
+
+    table = READING_LISTS[name]()
+    assert reading.encode_spelling(list(table["spelling"])).shape == (len(table), 105)
+    every = [p for accepted in table["pronunciations"] for p in accepted]
+    assert reading.encode_pronunciation(every).shape == (len(every), 61)
