@@ -89,6 +89,15 @@ def test_cross_entropy_targets_outside_unit_interval():
     one_line(e, "'x2'", "outside [0, 1]", "cross_entropy")
 
 
+def test_softmax_targets_must_sum_to_one():
+    net = pl.Network([pl.Group("input", 2), pl.Group("output", 3, activation="softmax", error="cross_entropy")],
+                     [("input", "output")])
+    env = pl.Environment({"input": [[0, 1], [1, 0]]}, {"output": [[1, 0, 0], [0, 0.5, 0.4]]}, items=["a", "b"])
+    with pytest.raises(pl.DataError) as e:
+        pl.train(net, env, epochs=1)
+    one_line(e, "'b'", "summing to 0.9", "softmax", "sum to 1")
+
+
 def test_divergence_names_epoch_replica_and_seed():
     net = pl.Network(
         [pl.Group("i", 2), pl.Group("h", 4, activation="linear"), pl.Group("o", 2, activation="linear", error="sse")],
@@ -184,6 +193,8 @@ def test_bad_projection_setting_and_empty_environment():
     ("item,kind,input.a,input.b,output.y\n", {}, ["no rows"]),
     ("item,kind,input.a,input.b,output.y\n00,even,0,0,0\n01,odd,0,1\n", {}, ["'01'", "'output.y'", "not a number"]),
     ("item,kind,input.a,input.b,output.y\n00,even,0,0,0\n10,odd,1,0,1,7\n", {}, ["not a readable CSV"]),
+    ("item,kind,input.a,input.b,output.y\n00,even,0,0,0\n01,odd,0,1e400,1\n", {}, ["t.csv", "'01'", "'input.b'",
+                                                                                 "inf, not a finite number"]),
     ("item,kind,input.a,input.b,output.y\n00,even,0,0,0\n01,odd,0,1,1\n", {"frequency": "kind"},
      ["frequency column 'kind'", "numbers"]),
 ])

@@ -203,3 +203,51 @@ def test_test_matches_columns_by_unit_name(tmp_path, capsys):
     (tmp_path / "other.csv").write_text("item,input.a,input.c,output.y\n00,0,0,0\n")
     assert main(["test", str(run), "--items", str(tmp_path / "other.csv"), "--out", str(tmp_path / "o.nc")]) == 2
     assert "'input.c'" in capsys.readouterr().err
+
+
+def test_run_refuses_results_the_disk_has_no_room_for(tmp_path, capsys, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 10**5, 10**5))  # 100 kB free
+    out = tmp_path / "xor.nc"
+    code = main(["run", str(MODELS / "xor.toml"), "--set", "training.epochs=3000", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "xor.nc" in err and "GB free" in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+    assert main(["run", str(MODELS / "xor.toml"), "--set", "training.epochs=3", "--out", str(out), "--quiet"]) == 0
+
+
+def test_sweep_checks_record_sizes_before_running_and_can_be_forced(tmp_path, capsys):
+    out = tmp_path / "big.zarr"
+    argv = ["sweep", str(MODELS / "xor.toml"), "--grid", "network.groups.hidden.size=2,3", "--out", str(out),
+            "--set", "training.epochs=1000000000", "--workers", "1"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "sweep task 0000 (network.groups.hidden.size=2)" in err and "--force" in err
+    assert not out.exists()
+    assert main([*argv[:-4], "--set", "training.epochs=2", "--set", "recording.every=0", "--workers", "1",
+                 "--force", "--quiet"]) == 0
+
+
+def test_the_command_starts_before_the_heavy_imports():
+    # An interrupt while numpy, xarray or dask load must meet the command's own handler, not a traceback.
+    code = "import sys, pdplab.cli, pdplab; print(sorted(m for m in ('numpy', 'xarray', 'dask') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_an_interrupt_while_loading_is_one_line(monkeypatch, capsys):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def interrupted(name, *args, **kwargs):
+        if name.endswith("spec"):
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", interrupted)
+    assert main(["run", str(MODELS / "xor.toml"), "--out", "x.nc"]) == 130
+    assert capsys.readouterr().err.strip() == "pdplab: interrupted; finished work is kept"

@@ -323,3 +323,10 @@ def test_a_bad_setting_mid_run_fails_and_leaves_the_settings_alone(steps):
         opt.set(decrement=1.5)
     assert opt.settings["decrement"] == 0.8
     make_optimizer(NAME, decrement=1.0, increment=0.0, momentum=0.0, decay=1.0, lr=0.0)  # the edges are allowed
+
+
+def test_a_bad_scheduled_setting_fails_before_training():
+    net = two_input_network()
+    env = random_environment(net)
+    with pytest.raises(pl.NetworkError, match=r"^schedule: epoch 3: .*momentum must be in \[0, 1\), not 1.5$"):
+        pl.train(net, env, epochs=5, optimizer="lens_delta_bar_delta", schedule={3: {"momentum": 1.5}})

@@ -256,3 +256,72 @@ def test_small_write_and_damage_edges(tmp_path, run):
     assert not dead.exists()
     with pytest.raises(pl.NetworkError, match="differ"):
         pl.damage.evaluate(ds, env, "noise", "out", [0.0, 0.5, 0.5])
+
+
+def test_train_error_is_the_error_the_training_pass_met(xor):
+    net, env = xor
+    kw = dict(epochs=6, lr=0.5, replicas=2, seed=3, order="ordered", record={"every": 1})
+    batch = pl.train(net, env, update="batch", **kw)
+    assert batch["train_error"].dims == ("replica", "train_epoch", "item")
+    assert list(batch["train_epoch"].values) == [1, 2, 3, 4, 5, 6]
+    # One update per epoch: the training pass of epoch e sees the weights after epoch e − 1.
+    np.testing.assert_allclose(batch["train_error"].values, batch["error"].sel(epoch=range(0, 6)).values)
+    pattern = pl.train(net, env, update="pattern", **kw)
+    # Pattern by pattern, the first item of an epoch is met before any of the epoch's updates ...
+    np.testing.assert_allclose(pattern["train_error"].isel(item=0).values,
+                               pattern["error"].isel(item=0).sel(epoch=range(0, 6)).values)
+    # ... and the others after some of them: the record is not the test pass.
+    assert not np.allclose(pattern["train_error"].isel(item=3).values,
+                           pattern["error"].isel(item=3).sel(epoch=range(0, 6)).values)
+
+
+def test_train_error_in_any_order_is_filed_under_its_item(xor):
+    net, env = xor
+    kw = dict(epochs=4, lr=0.5, replicas=3, seed=3, record={"every": 0})
+    ordered = pl.train(net, env, update="batch", order="ordered", **kw)
+    permuted = pl.train(net, env, update="minibatch", batch_size=4, order="permuted", **kw)
+    np.testing.assert_allclose(permuted["train_error"].values, ordered["train_error"].values)
+    # Drawn by frequency: the mean over an item's draws, NaN where it was not drawn.
+    rare = pl.Environment(env.inputs, env.targets, items=env.items, frequency=[1e-9, 1, 1, 1])
+    drawn = pl.train(net, rare, update="batch", order="probabilistic", **kw)
+    assert np.isnan(drawn["train_error"].sel(item="00")).all()
+    # Four draws among three items: most are drawn in an epoch, but not always all.
+    assert 0.5 < float(np.isfinite(drawn["train_error"].sel(item=["01", "10", "11"])).mean()) < 1
+    alone = pl.train(net, rare, update="batch", order="probabilistic", **{**kw, "replicas": 1, "seed": 5})
+    np.testing.assert_array_equal(alone["train_error"].isel(replica=0), drawn["train_error"].isel(replica=2))
+
+
+def test_train_error_covers_training_items_only_and_every_epoch(xor):
+    net, env = xor
+    train_part = env.subset([True, True, True, False], name="three")
+    ds = pl.train(net, train_part, test=env.subset([False, False, False, True], name="held out"), epochs=100,
+                  lr=2.0, record={"every": 10}, criterion=0.4, update="batch", replicas=2)
+    assert list(ds["epoch"].values)[:2] == [0, 10]
+    assert list(ds["stopped_at"].values) == [52, 44]
+    assert ds.sizes["train_epoch"] == 52  # every epoch trained, until the last replica stopped
+    assert np.isnan(ds["train_error"].sel(item="11")).all()
+    assert np.isfinite(ds["train_error"].sel(item=["00", "01", "10"])).all()
+    off = pl.train(net, env, epochs=3, lr=0.5, record={"train_error": False})
+    assert "train_error" not in off and "train_epoch" not in off.dims
+
+
+def test_train_error_continues_where_the_run_stopped(xor):
+    net, env = xor
+    kw = dict(lr=0.5, momentum=0.5, optimizer="momentum", replicas=2, seed=1)
+    whole = pl.train(net, env, epochs=10, **kw)
+    first = pl.train(net, env, epochs=4, **kw)
+    rest = pl.train(net, env, epochs=6, weights=first, optimizer="momentum", lr=0.5, momentum=0.5)
+    assert list(rest["train_epoch"].values) == list(range(5, 11))
+    np.testing.assert_array_equal(rest["train_error"].values, whole["train_error"].sel(train_epoch=range(5, 11)))
+
+
+def test_weights_with_padding_are_refused(run):
+    net, env, ds = run
+    padded = ds.copy(deep=True)
+    padded["weight:a->h1"][1, 0, 0] = np.nan  # as a sweep over layer sizes pads a smaller layer
+    for use in (lambda: pl.weights_from_dataset(padded),
+                lambda: pl.damage.evaluate(padded, env, kind="noise", where="h1", severities=[0.1]),
+                lambda: pl.train(net, env, epochs=1, weights=pl.weights_from_dataset(ds)[1] | {
+                    "a->h1": padded["weight:a->h1"].values})):
+        with pytest.raises(pl.NetworkError, match=r"'a->h1' of replica 1 is not finite"):
+            use()

@@ -126,6 +126,11 @@ def test_tasks_that_stopped_early_keep_their_final_state(criterion_store):
         assert (hidden[:, after] == alone["hidden"].transpose(*dims).values[:, -1:]).all()
         np.testing.assert_array_equal(mine["error"].sel(epoch=[0, 100, 150]).values,
                                       alone["error"].sel(epoch=[0, 100, 150]).values)
+        # The error of every epoch: the task's own, then its last carried forward.
+        own = alone["train_error"]
+        np.testing.assert_array_equal(mine["train_error"].sel(train_epoch=own["train_epoch"]).values, own.values)
+        np.testing.assert_array_equal(mine["train_error"].isel(train_epoch=-1).values, own.isel(train_epoch=-1))
+    assert list(ds["train_epoch"].values) == list(range(1, 601))
     assert ends[2] == 600 and ends[3] < 600  # the tasks really ended at different epochs
     assert np.isnan(of_size(ds, 2)["stopped_at"].values[0])  # hidden=2, seed 1 never met the criterion
     assert int(ds["epoch"][-1]) == 600 and final.notnull().all() and (final > 0).all()

@@ -236,9 +236,10 @@ def test_continuing_a_run_gives_the_numbers_of_one_long_run(tmp_path, settings):
     rest = pl.train(net, env, epochs=6, weights=pl.load(tmp_path / "first.nc"), **settings)
     assert int(rest["epoch"][0]) == 24 and int(rest["epoch"][-1]) == int(whole["epoch"][-1]) == 30
     assert list(rest["seed"].values) == [5, 6, 7]
+    assert list(rest["train_epoch"].values) == list(range(25, 31))
     for name in whole.data_vars:
-        np.testing.assert_array_equal(rest[name].values, whole[name].sel(epoch=rest["epoch"]).values
-                                      if "epoch" in whole[name].dims else whole[name].values, err_msg=name)
+        where = {d: rest[d] for d in ("epoch", "train_epoch") if d in whole[name].dims}
+        np.testing.assert_array_equal(rest[name].values, whole[name].sel(where).values, err_msg=name)
 
 
 @pytest.mark.parametrize("change, words", [

@@ -8,17 +8,35 @@
 
 __version__ = "0.1.0"
 
-from . import analysis
-from .core import damage
-from .core.files import load, load_weights, save, save_weights
-from .core.network import Group, Network, Projection
-from .core.propagate import gradients, inspect
-from .core.record import Record, weights_from_dataset
-from .core.train import train
-from .environment import Environment
-from .exceptions import DataError, DivergenceError, NetworkError, PdplabError
-from .spec import SpecError, load_spec
-from .sweep import open_sweep
+# Names are imported when first used, so that the ``pdplab`` command starts (and can be
+# interrupted) before numpy, xarray and dask are loaded.
+_WHERE = {
+    "analysis": ".analysis", "damage": ".core.damage",
+    "load": ".core.files", "load_weights": ".core.files", "save": ".core.files", "save_weights": ".core.files",
+    "Group": ".core.network", "Network": ".core.network", "Projection": ".core.network",
+    "gradients": ".core.propagate", "inspect": ".core.propagate",
+    "Record": ".core.record", "weights_from_dataset": ".core.record",
+    "train": ".core.train", "Environment": ".environment",
+    "SpecError": ".spec", "load_spec": ".spec", "open_sweep": ".sweep",
+}
+
+from .exceptions import DataError, DivergenceError, NetworkError, PdplabError  # noqa: E402
+
+
+def __getattr__(name):
+    import importlib
+
+    if name not in _WHERE:
+        raise AttributeError(f"module 'pdplab' has no attribute {name!r}")
+    module = importlib.import_module(_WHERE[name], __name__)
+    value = module if name in ("analysis", "damage") else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_WHERE))
+
 
 __all__ = [
     "Group", "Network", "Projection", "Environment", "Record",

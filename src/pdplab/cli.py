@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .core.train import RECORD_LIMIT_GB
+from .core import RECORD_LIMIT_GB
 from .exceptions import PdplabError
 
 __all__ = ["main"]
@@ -39,10 +39,26 @@ def cmd_run(args):
         if "training_state" not in start.attrs:
             raise PdplabError(f"--from {args.from_file}: holds no training state to continue (not a results "
                               f"file of pdplab run, or recorded without weights)")
+    _check_free_space(out, exp, args.replicas, args.force)
     ds = exp.run(replicas=args.replicas, seed=args.seed, progress=not args.quiet, weights=start,
                  record_limit_gb=None if args.force else RECORD_LIMIT_GB)
     save(ds, out)
     _say(args, f"wrote {out}: {ds.sizes['replica']} replicas, epochs 0–{int(ds['epoch'].values[-1])}")
+
+
+def _check_free_space(out, exp, replicas, force):
+    """Refuse, before training, results that the disk of ``out`` has no room for."""
+    import shutil
+
+    from .core.train import record_size_gb
+
+    need = record_size_gb(exp.network, exp.environment, replicas=replicas or exp.replicas or 1, **exp.training)
+    if need > RECORD_LIMIT_GB and not force:
+        return  # training refuses it first, for the memory it would take
+    free = shutil.disk_usage(out.parent).free / 1e9
+    if need > free:
+        raise PdplabError(f"{out}: the results would take about {need:.3g} GB, but {out.parent} has only "
+                          f"{free:.3g} GB free; record less (recording.every, recording.groups) or write elsewhere")
 
 
 def cmd_test(args):
@@ -81,7 +97,8 @@ def cmd_sweep(args):
 
     grid = parse_grid(args.grid)
     ran = run_sweep(args.spec, grid, args.seeds, args.out, overrides=args.set, scheduler=args.scheduler,
-                    workers=args.workers, progress=not args.quiet)
+                    workers=args.workers, progress=not args.quiet,
+                    record_limit_gb=None if args.force else RECORD_LIMIT_GB)
     ds = open_sweep(args.out)
     _say(args, f"{args.out}: ran {len(ran)} task(s) now; the store holds {ds.sizes['replica']} replicas")
 
@@ -219,6 +236,8 @@ def build_parser():
     p.add_argument("--out", required=True, help="the sweep store to write (a folder, e.g. sweep.zarr)")
     p.add_argument("--scheduler", help="address of an existing dask scheduler, e.g. tcp://host:8786")
     p.add_argument("--workers", type=int, help="local worker processes (default: one per core)")
+    p.add_argument("--force", action="store_true", help=f"record even when a task's records would take more "
+                                                        f"than {RECORD_LIMIT_GB:g} GB of memory")
     p.set_defaults(func=cmd_sweep)
 
     p = common(sub.add_parser("reproduce", help="reproduce a published simulation",

@@ -120,8 +120,13 @@ class Environment:
         return self.items.index
 
     def subset(self, mask, name=None):
-        """The items where ``mask`` (boolean array or index labels) holds."""
-        if not (isinstance(mask, np.ndarray) and mask.dtype == bool):
+        """The items where ``mask`` (booleans, one per item, or item labels) holds."""
+        as_array = np.asarray(mask)
+        if as_array.dtype == bool:
+            if as_array.shape != (len(self),):
+                raise DataError(f"{self.name}: a mask of {as_array.size} booleans for {len(self)} items")
+            mask = as_array
+        else:
             mask = self.items.index.isin(mask)
         return Environment(
             {g: a[mask] for g, a in self.inputs.items()},
@@ -223,6 +228,13 @@ class Environment:
                     f"{self.name}: item {self.labels[i]!r} has a target outside [0, 1] for group {g!r}, "
                     "which uses cross_entropy"
                 )
+            if group.error == "cross_entropy" and group.activation == "softmax":
+                off = np.flatnonzero(np.abs(t.sum(axis=1) - 1) > 1e-6)
+                if off.size:
+                    raise DataError(
+                        f"{self.name}: item {self.labels[off[0]]!r} has targets summing to "
+                        f"{t[off[0]].sum():.6g} for group {g!r}, a softmax group with cross_entropy (they must "
+                        f"sum to 1)")
         inputs = {g: self.inputs[g].astype(dtype, copy=False)[None] for g in network.inputs}
         targets = {g: self.targets[g].astype(dtype, copy=False)[None] for g in network.outputs}
         return inputs, targets

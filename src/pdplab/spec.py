@@ -100,8 +100,7 @@ SCHEMA = {
         "schedule": {str: {str: (NUMBER, STIMULI_REF)}}, "dtype": str, "replicas": int, "seed": int,
     },
     "recording": {"groups": [str], "every": int, "epochs": [int], "log_points": int, "accuracy": [str],
-                  "net_input": bool,
-                  "delta": bool},
+                  "net_input": bool, "delta": bool, "train_error": bool},
 }
 REQUIRED = [("network", "groups"), ("network", "projections"), ("environment",), ("training", "epochs")]
 #: Training settings that may differ between replicas of one vectorized run.

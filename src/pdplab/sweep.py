@@ -57,7 +57,8 @@ runs over every cell, with the swept settings (and ``task``) as coordinates.
   carried forward to the later epochs of the sweep, so ``isel(epoch=-1)`` is
   every replica's final state; ``trained (replica, epoch)`` says whether the
   replica's task had reached the epoch (False where values are carried), and
-  ``recorded (replica, epoch)`` whether the task recorded that epoch.  A
+  ``recorded (replica, epoch)`` whether the task recorded that epoch; ``train_error``
+  likewise carries each task's last epoch forward along ``train_epoch``.  A
   task's last epoch that other tasks did not record is left out of the joint
   ``epoch`` axis (its values are those carried to the next epoch); an epoch
   that one task recorded during training and another did not (different
@@ -94,7 +95,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .exceptions import DataError, DivergenceError, PdplabError
+from .core.train import RECORD_LIMIT_GB, check_record_size
+from .exceptions import DataError, DivergenceError, NetworkError, PdplabError
 from .spec import PER_REPLICA, SpecError, apply_overrides, load_spec, parse_assignment
 
 __all__ = ["Task", "plan_sweep", "run_sweep", "open_sweep", "parse_grid"]
@@ -136,7 +138,9 @@ class Task:
 
     def describe(self):
         """The task's own settings, as ``key=value`` assignments."""
-        return ", ".join(f"{k}={_toml(v)}" for k, v in self.overrides.items()) or "no grid settings"
+        own = [f"{k}={_toml(v)}" for k, v in self.overrides.items()]
+        own += [f"training.{k}={','.join(map(str, v))} (one per replica)" for k, v in self.per_replica.items()]
+        return ", ".join(own) or "no grid settings"
 
     def replica(self, r, training=None):
         """Replica ``r``'s seed and per-replica settings (from ``training``,
@@ -247,7 +251,8 @@ def _checked_grid(grid):
     return out
 
 
-def run_sweep(spec_path, grid, seeds, out, overrides=(), scheduler=None, workers=None, progress=True):
+def run_sweep(spec_path, grid, seeds, out, overrides=(), scheduler=None, workers=None, progress=True,
+              record_limit_gb=RECORD_LIMIT_GB):
     """Run a sweep, skipping tasks already in the store.
 
     Parameters
@@ -266,6 +271,9 @@ def run_sweep(spec_path, grid, seeds, out, overrides=(), scheduler=None, workers
     workers : int, optional
         Local workers (default: one per core).
     progress : bool
+    record_limit_gb : float or None
+        Refuse, before anything runs, a task whose records would take more
+        memory than this (None: no limit).
 
     Returns
     -------
@@ -288,6 +296,8 @@ def run_sweep(spec_path, grid, seeds, out, overrides=(), scheduler=None, workers
     _check_lists(base, grid)
     # Each task's spec is checked here, before anything runs.
     jobs = [(t, _task_experiment(spec_path, overrides, t)) for t in tasks]
+    for task, experiment in jobs:
+        _check_task_size(experiment, task, record_limit_gb)
     identity = _sweep_identity(base, grid, tasks[0])
     out = Path(out)
     with _locked(out):
@@ -300,6 +310,15 @@ def run_sweep(spec_path, grid, seeds, out, overrides=(), scheduler=None, workers
     if failed:
         raise _failure(out, failed)
     return done
+
+
+def _check_task_size(experiment, task, limit_gb):
+    settings = {k: experiment.training[k] for k in ("epochs", "record", "test", "dtype") if k in experiment.training}
+    try:
+        check_record_size(experiment.network, experiment.environment, replicas=len(task.seeds), limit_gb=limit_gb,
+                          **settings)
+    except NetworkError as exc:
+        raise SpecError(f"{experiment.path}: sweep task {task.id} ({task.describe()}): {exc}") from None
 
 
 def _check_workers(workers, scheduler):
@@ -587,7 +606,7 @@ def _run_task(experiment, task):
     try:
         # A diverging task is reported by its DivergenceError; numpy's overflow warnings would only add noise.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            ds = experiment.run(seed=task.seeds)
+            ds = experiment.run(seed=task.seeds, record_limit_gb=None)  # sizes were checked before submitting
     except PdplabError as exc:
         return _Failed(type(exc), str(exc), getattr(exc, "epoch", None), tuple(getattr(exc, "replicas", ())),
                        tuple(getattr(exc, "seeds", ())))
@@ -787,7 +806,11 @@ def _align_epochs(parts):
     # A task's last epoch is dropped where others lack it: its values reappear, carried, at the next epoch.
     during = (recorded & (union[None, :] < last)).any(axis=0)
     kept = union[covered | during]
-    return [_on_epochs(ds, kept) for ds in parts]
+    parts = [_on_epochs(ds, kept) for ds in parts]
+    if any("train_epoch" in ds.dims for ds in parts):
+        every = np.unique(np.concatenate([ds["train_epoch"].values for ds in parts if "train_epoch" in ds.dims]))
+        parts = [_on_train_epochs(ds, every) for ds in parts]
+    return parts
 
 
 def _on_epochs(ds, kept):
@@ -812,9 +835,17 @@ def _on_epochs(ds, kept):
     return out
 
 
+def _on_train_epochs(ds, every):
+    """``train_error`` on every epoch any task trained, a task's last epoch carried
+    forward (``trained`` says which epochs each replica's task reached)."""
+    if "train_epoch" not in ds.dims or ds.sizes["train_epoch"] == 0:
+        return ds
+    return ds.reindex(train_epoch=every, method="ffill")
+
+
 def _padded_dims(parts):
-    """Dimensions (other than replica and epoch) whose labels differ between tasks."""
-    dims = sorted({d for ds in parts for d in ds.dims} - {"replica", "epoch"})
+    """Dimensions (other than replica and epochs) whose labels differ between tasks."""
+    dims = sorted({d for ds in parts for d in ds.dims} - {"replica", "epoch", "train_epoch"})
     padded = []
     for d in dims:
         labels = [_labels(ds, d) for ds in parts]

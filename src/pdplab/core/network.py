@@ -269,6 +269,11 @@ class Network:
                 replicas = arr.shape[0]
             elif arr.shape[0] != replicas:
                 raise NetworkError(f"{source}: {key!r} has {arr.shape[0]} replicas, others {replicas}")
+            if np.issubdtype(arr.dtype, np.number) and not np.isfinite(arr).all():
+                r = int(np.argwhere(~np.isfinite(arr))[0][0])
+                raise NetworkError(
+                    f"{source}: {key!r} of replica {r} is not finite (NaN weights are padding, in a sweep "
+                    f"over layer sizes: select the replica's own units, where <group>_unit_present holds)")
         extra = set(weights) - {k for k, _, _ in self.parameter_specs()}
         if extra:
             raise NetworkError(f"{source}: unknown parameter {sorted(extra)[0]!r}")

@@ -91,6 +91,9 @@ class Optimizer:
         self.init_state()
         return self
 
+    def check_settings(self, settings):
+        """Refuse settings out of their range (an optimizer with ranges overrides this)."""
+
     def set(self, **settings):
         """Change settings mid-run (schedules); state is kept."""
         unknown = set(settings) - set(self.defaults)
@@ -415,14 +418,14 @@ class LensDeltaBarDelta(Optimizer):
 
     def __init__(self, **settings):
         super().__init__(**settings)
-        self._check(self.settings)
+        self.check_settings(self.settings)
 
     def set(self, **settings):
         """Change settings mid-run; the gains and last changes are kept."""
-        self._check(settings)
+        self.check_settings(settings)
         super().set(**settings)
 
-    def _check(self, settings):
+    def check_settings(self, settings):
         """Refuse a setting out of its range (other faults are left to :func:`per_replica`)."""
         for name, value in settings.items():
             if name not in self.ranges or isinstance(value, str):

@@ -4,8 +4,18 @@ A results Dataset has dimensions ``replica``, ``epoch``, ``item`` and one
 ``<group>_unit`` dimension per recorded group, and holds:
 
 ``error`` (replica, epoch, item)
-    the error of each recorded item, summed over output units, after the
-    tolerance radii and without frequency scaling;
+    the error of each recorded item at the recorded epochs, from a test
+    pass with the weights as they are after that epoch (epoch 0: before
+    training), summed over output units, after the tolerance radii and
+    without frequency scaling;
+``train_error`` (replica, train_epoch, item)
+    the error of each training item at every epoch, as the training pass
+    met it (Lens's and PDPTool's error): during epoch ``e``, before the
+    item's own update when updating pattern by pattern, and at the start of
+    the epoch when updating once per epoch.  Measured like ``error``; the
+    mean over an item's presentations with ``order="probabilistic"``; NaN
+    for an item not trained in that epoch (held-out items, items missing
+    from a scheduled environment, items not drawn);
 ``correct`` (replica, epoch, item), and ``correct_nearest`` when asked for
     whether each item's output is right: every output unit within 0.5 of
     its target, or nearer its own target than any other training item's
@@ -72,6 +82,10 @@ class Record:
         is recorded only when asked for.  ``()`` records neither.
     weights : bool
         Store the final weights in the Dataset (default).
+    train_error : bool
+        Record ``train_error``, the error of every training item at every
+        epoch from the training pass itself (default; it costs a copy of the
+        outputs per update).
     """
 
     groups: Sequence[str] = ()
@@ -82,6 +96,7 @@ class Record:
     delta: bool = False
     weights: bool = True
     accuracy: Sequence[str] = ("correct",)
+    train_error: bool = True
 
     def count_for(self, total, start=0):
         """How many epochs :meth:`epochs_for` gives at most, without building them."""
@@ -329,3 +344,54 @@ class Recorder:
         coords = {"epoch": np.array(self.epochs), **item_coords(test)}
         coords.update(unit_coords(self.network, self.record.groups, test))
         return xr.Dataset(data, coords=coords)
+
+
+class TrainingErrors:
+    """``train_error``: the error of each training item as the training pass met it, every epoch.
+
+    The outputs of each update are copied, in the order the items were
+    presented, into a buffer; at the end of the epoch their errors are
+    measured in one pass and put back in item order.
+    """
+
+    def __init__(self, plan, replicas, epochs, n_items, start, dtype):
+        self.plan, self.start = plan, start
+        self.values = np.full((replicas, epochs, n_items), np.nan, dtype=dtype)
+        self.outputs = {}
+        self.filled = 0
+
+    def keep(self, acts, offset, total):
+        """Copy one update's outputs, presented from position ``offset`` of an epoch of ``total``."""
+        for out in self.plan.outputs:
+            a = acts[out.group]
+            buf = self.outputs.get(out.group)
+            if buf is None or buf.shape[:2] != (a.shape[0], total):
+                self.outputs[out.group] = buf = np.empty((a.shape[0], total, a.shape[2]), dtype=a.dtype)
+            buf[:, offset: offset + a.shape[1]] = a
+
+    def end_epoch(self, epoch, trainset):
+        """Measure the epoch's errors and file them under the recorded items."""
+        n = len(trainset)
+        order = trainset.presented
+        targets = trainset.targets if order is None else {g: a[0][order] for g, a in trainset.targets.items()}
+        err = error_values(self.plan, self.outputs, targets)
+        row = self.values[:, epoch - self.start - 1]
+        keep = trainset.positions >= 0
+        if order is None:
+            row[:, trainset.positions[keep]] = err[:, keep]
+            self.filled = epoch - self.start
+            return
+        # Presentation order back to item order; an item drawn several times gets its mean error.
+        R = err.shape[0]
+        flat = (np.arange(R)[:, None] * n + order).ravel()
+        sums = np.bincount(flat, weights=err.ravel(), minlength=R * n).reshape(R, n)
+        counts = np.bincount(flat, minlength=R * n).reshape(R, n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(counts > 0, sums / counts, np.nan)
+        row[:, trainset.positions[keep]] = mean[:, keep]
+        self.filled = epoch - self.start
+
+    def dataset(self):
+        epochs = np.arange(self.start + 1, self.start + self.filled + 1)
+        return xr.Dataset({"train_error": (("replica", "train_epoch", "item"), self.values[:, : self.filled])},
+                          coords={"train_epoch": epochs})

@@ -15,6 +15,7 @@ import numpy as np
 import xarray as xr
 
 from ..exceptions import DataError, DivergenceError, NetworkError
+from . import RECORD_LIMIT_GB
 from .network import STREAM_ORDER, _positive, replica_rng
 from .optim import make_optimizer, per_replica
 from .propagate import (
@@ -26,7 +27,7 @@ from .propagate import (
     output_gradients,
     parameter_gradients,
 )
-from .record import Recorder, as_record, check_names, network_attr, provenance, weights_to_dataset
+from .record import Recorder, TrainingErrors, as_record, check_names, network_attr, provenance, weights_to_dataset
 from .accuracy import candidates
 from .rules import feedback_matrices
 from .state import STATE_ATTR, check_same_run, restore, saved_state, state_variables
@@ -34,8 +35,6 @@ from .state import STATE_ATTR, check_same_run, restore, saved_state, state_varia
 __all__ = ["train", "UPDATES", "ORDERS"]
 
 UPDATES = ("pattern", "minibatch", "batch")
-#: The default limit on the memory a run's records may take.
-RECORD_LIMIT_GB = 4.0
 ORDERS = ("ordered", "permuted", "probabilistic")
 
 
@@ -75,7 +74,8 @@ def train(
     epochs : int
         Number of passes through the training items (at most, with ``criterion``).
     optimizer : str or Optimizer
-        ``steepest``, ``momentum``, ``dougs_momentum``, ``delta_bar_delta`` or ``adam``.
+        ``steepest``, ``momentum``, ``dougs_momentum`` (Lens), ``delta_bar_delta`` (Jacobs 1988),
+        ``lens_delta_bar_delta`` (Lens's form: a gain per connection multiplying ``lr``) or ``adam``.
     lr, momentum, decay : float or sequence of float, optional
         Learning rate η, momentum α and weight decay λ; a sequence gives one
         value per replica.  Unset values keep the optimizer's defaults.
@@ -205,6 +205,8 @@ def train(
     record_epochs = set(record.epochs_for(end, start).tolist())
     recorder = Recorder(plan, network, record, seeds, len(record_epochs), len(test), dtype,
                         candidates(environment.targets, network.outputs))
+    train_errors = TrainingErrors(plan, R, epochs, len(test), start, dtype) if record.train_error else None
+    trainset.locate(test)
     done = np.isfinite(stopped_at)
     opt.freeze(done)
 
@@ -217,11 +219,16 @@ def train(
         if epoch in schedule:
             trainset = _apply_schedule(schedule[epoch], opt, trainset, network, fast, dtype, scale_by_frequency,
                                        order)
+            trainset.locate(test)
         B = {"pattern": 1, "minibatch": batch_size, "batch": len(trainset)}[update]
+        offset = 0
         for inputs, targets, weights_s in trainset.batches(B, order_rngs):
             b = next(iter(targets.values())).shape[1]
             ws = workspaces.get(b) or workspaces.setdefault(b, Workspace(fast, R, b, dtype))
             nets, acts = forward(fast, params, inputs, ws)
+            if train_errors is not None:
+                train_errors.keep(acts, offset, len(trainset))
+                offset += b
             grads_out = output_gradients(fast, nets, acts, targets, weights_s, ws)
             if scaled:
                 # Deltas are linear in the output deltas, so multiplying those
@@ -232,6 +239,8 @@ def train(
             grads = parameter_gradients(fast, acts, d, trainable_set, out=grad_buffers)
             opt.step([grads[k] for k in trainable], scaled=scaled)
         _check_finite(params, trainable, epoch, seeds)
+        if train_errors is not None:
+            train_errors.end_epoch(epoch, trainset)
         if criterion is not None:
             newly = trainset.within(plan, params, criterion) & ~done
             stopped_at[newly] = epoch
@@ -248,6 +257,8 @@ def train(
         recorder.take(last, params, feedback, test_in, test_tg)
 
     ds = recorder.dataset(test)
+    if train_errors is not None:
+        ds = ds.merge(train_errors.dataset())
     ds = ds.assign_coords(replica=np.arange(R), seed=("replica", np.array(seeds)))
     for name in ("lr", "momentum", "decay"):
         if name in opt.settings:
@@ -335,6 +346,14 @@ class _TrainingSet:
             raise DataError(f"{environment.name}: has no frequencies to sample or scale by")
         self.weights = freq.astype(dtype)[None, :, None] if scale_by_frequency else None
         self.p = freq / freq.sum() if order == "probabilistic" else None
+        self.labels = environment.items.index
+        #: The order the last epoch presented the items in, (replicas, items), or None for table order.
+        self.presented = None
+        self.positions = None
+
+    def locate(self, recorded):
+        """Find each training item among the recorded items (−1 where it is not recorded)."""
+        self.positions = recorded.items.index.get_indexer(self.labels)
 
     def __len__(self):
         return self.n
@@ -351,6 +370,7 @@ class _TrainingSet:
         # A whole permuted epoch in one update is the ordered batch: no order to draw.
         whole = size >= self.n and self.order == "permuted"
         idx = None if whole else self._epoch_order(rngs)
+        self.presented = idx
         if idx is None:
             ins, tgs, ws = self.inputs, self.targets, self.weights
         else:
@@ -435,19 +455,45 @@ def _count(value, what, minimum=0):
     return int(value)
 
 
+def record_size_gb(network, environment, *, epochs, replicas, record=None, test=None, dtype="float64", **_):
+    """The memory the records of a run would take, in GB (and about the size of its
+    results file, which is not compressed); other training settings are ignored."""
+    recorded = environment if test is None else environment.with_test(test)
+    sizes = _record_sizes(as_record(record, network), network, epochs, replicas, len(recorded), _dtype(dtype))
+    return sizes[0] + sizes[1]
+
+
+def check_record_size(network, environment, *, epochs, replicas, record=None, test=None, dtype="float64",
+                      limit_gb=RECORD_LIMIT_GB):
+    """Refuse, as :func:`train` would before it starts, a run whose records would take more than
+    ``limit_gb`` (raises :class:`~pdplab.NetworkError`)."""
+    recorded = environment if test is None else environment.with_test(test)
+    _check_record_size(as_record(record, network), network, epochs, replicas, len(recorded), _dtype(dtype),
+                       limit_gb)
+
+
+def _record_sizes(record, network, epochs, replicas, items, dtype, start=0):
+    """GB of the recorded epochs and of ``train_error``, the recorded epochs' count and values per item."""
+    values = 1 + sum(network.groups[g].size * (1 + record.net_input + record.delta) for g in record.groups)
+    count = record.count_for(epochs, start)
+    itemsize = np.dtype(dtype).itemsize
+    per_item = values * itemsize + len(record.accuracy)  # accuracy: a byte per rule
+    size = count * replicas * items * per_item / 1e9
+    every_epoch = (epochs - start) * replicas * items * itemsize / 1e9 if record.train_error else 0.0
+    return size, every_epoch, count, values
+
+
 def _check_record_size(record, network, epochs, replicas, items, dtype, limit_gb, start=0):
     """Refuse a recording that would not fit in ``limit_gb`` before any of it is built."""
     if limit_gb is None:
         return
-    values = 1 + sum(network.groups[g].size * (1 + record.net_input + record.delta) for g in record.groups)
-    count = record.count_for(epochs, start)
-    per_item = values * np.dtype(dtype).itemsize + len(record.accuracy)  # accuracy: a byte per rule
-    size = count * replicas * items * per_item / 1e9
-    if size > limit_gb:
+    size, every_epoch, count, values = _record_sizes(record, network, epochs, replicas, items, dtype, start)
+    if size + every_epoch > limit_gb:
+        also = f" and {every_epoch:.3g} GB of train_error (every epoch)" if every_epoch else ""
         raise NetworkError(
             f"record: the records would take {size:.3g} GB ({count} epochs × {replicas} "
-            f"replicas × {items} items × {values} values), more than {limit_gb:g} GB; record less often "
-            f"(every, log_points) or fewer groups, or lift the limit (record_limit_gb=None; --force)")
+            f"replicas × {items} items × {values} values){also}, more than {limit_gb:g} GB; record less often "
+            f"(every, log_points), fewer groups or no train_error, or lift the limit (record_limit_gb=None; --force)")
 
 
 def _dtype(dtype):
@@ -488,6 +534,10 @@ def _check_schedule(schedule, opt, network):
                 )
             else:
                 per_replica(value, opt.replicas, f"schedule: epoch {e}: {key}")
+                try:
+                    opt.check_settings({key: value})
+                except NetworkError as exc:
+                    raise NetworkError(f"schedule: epoch {e}: {exc}") from None
         out[e] = changes
     return out
 

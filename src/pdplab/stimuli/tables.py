@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..environment import Environment
@@ -54,9 +55,11 @@ def read_patterns(path, network, frequency=None, name=None, units=None):
                                 f"the table names {odd[0]!r}")
             cols = wanted
         values = table[cols].apply(pd.to_numeric, errors="coerce")
-        if values.isna().any().any():
-            row, col = next((r, c) for c in cols for r in range(len(table)) if pd.isna(values.at[r, c]))
-            raise DataError(f"{path}: item {table.at[row, 'item']!r}, column {col!r} is not a number")
+        bad = ~np.isfinite(values.to_numpy(dtype=float))
+        if bad.any():
+            row, j = np.argwhere(bad)[0]
+            what = "is not a number" if pd.isna(values.iat[row, j]) else f"is {values.iat[row, j]}, not a finite number"
+            raise DataError(f"{path}: item {table.at[row, 'item']!r}, column {cols[j]!r} {what}")
         arrays[group] = values.to_numpy(dtype=float)
         used.update(cols)
     items = table.drop(columns=sorted(used)).set_index("item")
