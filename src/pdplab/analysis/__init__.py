@@ -1,5 +1,5 @@
 """Analyses of results: functions from Datasets to Datasets and DataFrames."""
 
-from . import rsa
+from . import regularity, rsa
 
-__all__ = ["rsa"]
+__all__ = ["regularity", "rsa"]
