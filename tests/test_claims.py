@@ -60,6 +60,12 @@ def test_mean_test_agrees_with_its_confidence_interval():
     assert cl.mean_test(np.zeros(10), high=0.1).passed
     # A prediction that never came true (an infinite error) fails.
     assert not cl.below("close", "", np.r_[np.full(9, 0.01), np.inf], 0.1, "miss").holds == cl.HOLDS
+    # Above a bound: a perfect accuracy of 1 everywhere holds; a mean just under the bound does not.
+    assert cl.above("accurate", "", np.ones(8), 0.98, "share").holds == cl.HOLDS
+    assert cl.above("accurate", "", np.full(8, 0.979), 0.98, "share").holds == cl.FAILS
+    near = 0.99 + 0.01 * rng.standard_normal(8)
+    assert cl.above("accurate", "", near, 0.98, "share").p == pytest.approx(
+        stats.ttest_1samp(near, 0.98, alternative="greater").pvalue)
 
 
 def test_a_claim_fails_when_the_data_say_otherwise():

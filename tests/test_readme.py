@@ -54,6 +54,7 @@ def test_python_examples(tmp_path, monkeypatch):
     assert ds.sizes["replica"] == 20 and (tmp_path / "semantic.nc").exists()
     assert namespace["passes"]["hidden:delta"].dims == ("replica", "item", "hidden_unit")
     assert namespace["noisy"]["error"].sizes["severity"] == 5
+    assert namespace["sim1"].sizes["replica"] == 2 and (tmp_path / "words.ex").exists()
     assert namespace["final"].groupby(["network.groups.hidden.size", "lr"])["error"].mean().size == 4
 
 

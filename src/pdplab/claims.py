@@ -36,7 +36,7 @@ from scipy import stats
 __all__ = [
     "Claim", "Outcome", "COLUMNS", "HOLDS", "FAILS", "NOT_EVALUABLE", "MIN_REPLICAS", "ALPHA",
     "sign_test", "share_test", "mean_test", "median_ci",
-    "greater", "ordered", "share", "within", "below", "every", "about_data", "table",
+    "greater", "ordered", "share", "within", "below", "above", "every", "about_data", "table",
 ]
 
 HOLDS, FAILS, NOT_EVALUABLE = "yes", "no", "not evaluable"
@@ -275,6 +275,12 @@ def below(claim, published, values, bound, statistic, measured="", precondition=
     makes it fail."""
     return _evaluate(claim, published, measured, statistic, np.asarray(values, dtype=float), precondition,
                      lambda v: mean_test(v, high=bound))
+
+
+def above(claim, published, values, bound, statistic, measured="", precondition=None):
+    """A claim that a per-replica quantity (e.g. an accuracy) is, on average, above ``bound``."""
+    return _evaluate(claim, published, measured, statistic, np.asarray(values, dtype=float), precondition,
+                     lambda v: mean_test(v, low=bound))
 
 
 def every(claim, published, parts, measured=""):

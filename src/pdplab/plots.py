@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["BAND", "learning_curves", "rdm_heatmap", "dendrograms", "mds_trajectories", "separation_curves",
-           "fact_curves", "damage_curves", "singular_modes", "mode_curves", "half_times", "save_figure"]
+           "fact_curves", "damage_curves", "singular_modes", "mode_curves", "half_times", "accuracy_curve",
+           "published_bars", "condition_means", "condition_curves", "save_figure"]
 
 #: What the shaded bands of every figure show.
 BAND = "line: median over replicas; band: interquartile range (25th–75th percentile)"
@@ -253,4 +254,71 @@ def half_times(predicted, measured, s):
     ax.set_xlabel("predicted half-learning epoch (theory, one a₀ per replica)")
     ax.set_ylabel("measured half-learning epoch")
     ax.legend(frameon=False, fontsize=7)
+    return fig
+
+
+def accuracy_curve(correct, label="training words"):
+    """The share of items read correctly at each recorded epoch; ``correct`` is (replica, epoch, item)."""
+    fig = _figure(figsize=(5, 3.5))
+    ax = fig.add_subplot()
+    _band(ax, correct.mean("item"), label=label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("share correct")
+    ax.set_ylim(0, 1.02)
+    ax.legend(frameon=False, loc="lower right")
+    return fig
+
+
+def published_bars(model, published):
+    """Per condition, the model's share correct over replicas (median, IQR whiskers) beside the
+    published model's and people's.  ``model``: condition → per-replica shares; ``published``:
+    condition → (published model, people)."""
+    fig = _figure(figsize=(6.5, 3.5))
+    ax = fig.add_subplot()
+    names = list(model)
+    x = np.arange(len(names))
+    q = np.array([np.nanquantile(np.asarray(model[n], dtype=float), [0.25, 0.5, 0.75]) for n in names])
+    ax.bar(x - 0.27, q[:, 1], 0.27, yerr=[q[:, 1] - q[:, 0], q[:, 2] - q[:, 1]], label="this model", capsize=3)
+    ax.bar(x, [published[n][0] for n in names], 0.27, label="published model")
+    ax.bar(x + 0.27, [published[n][1] for n in names], 0.27, label="people")
+    ax.set_xticks(x, names, rotation=15)
+    ax.set_ylabel("share correct")
+    ax.set_ylim(0, 1.05)
+    ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, fontsize="small")
+    return fig
+
+
+def condition_means(table, x, lines, ylabel="error"):
+    """Cell means per replica (a table: one row per replica, columns by the levels of ``x`` and
+    ``lines``) as lines over the levels of ``x``, one per level of ``lines``: median over
+    replicas, IQR whiskers."""
+    fig = _figure(figsize=(5, 3.5))
+    ax = fig.add_subplot()
+    xs = list(dict.fromkeys(table.columns.get_level_values(x)))
+    for level in dict.fromkeys(table.columns.get_level_values(lines)):
+        q = np.array([np.nanquantile(table[(v, level)], [0.25, 0.5, 0.75]) for v in xs])
+        ax.errorbar(range(len(xs)), q[:, 1], yerr=[q[:, 1] - q[:, 0], q[:, 2] - q[:, 1]], marker="o",
+                    capsize=3, label=str(level))
+    ax.set_xticks(range(len(xs)), [f"{v} {x}" for v in xs])
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False, fontsize="small")
+    return fig
+
+
+def condition_curves(curves, ylabel="error"):
+    """Learning curves by two conditions: ``curves`` (replica, epoch, A, B); colour by B, line
+    style by A; median over replicas with the interquartile range shaded, on a log scale."""
+    fig = _figure(figsize=(6, 4))
+    ax = fig.add_subplot()
+    a, b = curves.dims[2:4]
+    colours = _colours(list(curves[b].values))
+    styles = ["-", "--", ":", "-."]
+    for i, av in enumerate(curves[a].values):
+        for bv in curves[b].values:
+            _band(ax, curves.sel({a: av, b: bv}), label=f"{av} {bv}", color=colours[bv],
+                  linestyle=styles[i % len(styles)])
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.set_yscale("log", nonpositive="clip")  # the late differences between conditions are small
+    ax.legend(frameon=False, fontsize="x-small", ncols=2)
     return fig

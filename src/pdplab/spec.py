@@ -68,7 +68,7 @@ class SpecError(PdplabError, ValueError):
 
 NUMBER = "number"
 NUMBERS = "number or list of numbers"
-STIMULI_REF = {"stimuli": str, "file": str, "frequency": str}
+STIMULI_REF = {"stimuli": str, "file": str, "frequency": str, "corpus": str}
 
 SCHEMA = {
     "name": str,
@@ -393,7 +393,7 @@ def _schedule_epochs(schedule, path):
 
 
 def _environment(ref, network, path, where):
-    from .stimuli import STIMULI, read_patterns
+    from .stimuli import FROM_CORPUS, STIMULI, read_patterns
 
     if ("stimuli" in ref) == ("file" in ref):
         raise SpecError(f"{path}: {where}: give exactly one of 'stimuli' (a shipped set) or 'file' (a CSV table)")
@@ -402,7 +402,13 @@ def _environment(ref, network, path, where):
             raise SpecError(
                 f"{path}: {where}.stimuli: unknown stimulus set {ref['stimuli']!r}; shipped: {', '.join(STIMULI)}"
             )
-        env = STIMULI[ref["stimuli"]]()
+        if "corpus" in ref and ref["stimuli"] not in FROM_CORPUS:
+            raise SpecError(f"{path}: {where}.corpus: the stimulus set {ref['stimuli']!r} is not built from a "
+                            f"corpus (those that are: {', '.join(FROM_CORPUS)})")
+        try:
+            env = STIMULI[ref["stimuli"]](**({"corpus": ref["corpus"]} if "corpus" in ref else {}))
+        except DataError as exc:
+            raise SpecError(f"{path}: {where}: {exc}") from None
         if "frequency" in ref:
             env = _with_frequency(env, ref["frequency"], path, where)
         return env

@@ -303,8 +303,10 @@ def cell_means(table, factors):
     per = grouped.agg(value="mean", n_items="size").reset_index()
     per["replica"] = np.asarray(replicas)[per["replica"].cat.codes.to_numpy()]
     by = per.groupby(keys + names, observed=True, sort=True)["value"]
-    summary = by.agg(mean="mean", sd="std", median="median",
-                     q1=lambda v: v.quantile(0.25), q3=lambda v: v.quantile(0.75), n="size").reset_index()
+    summary = by.agg(mean="mean", sd="std", median="median", n="size")
+    summary.insert(3, "q1", by.quantile(0.25))  # grouped quantiles: a lambda per cell is 100 times slower
+    summary.insert(4, "q3", by.quantile(0.75))
+    summary = summary.reset_index()
     summary.insert(summary.columns.get_loc("n"), "iqr", summary["q3"] - summary["q1"])
     return CellMeans(per, summary)
 

@@ -1,5 +1,7 @@
 """Stimulus sets: the shipped published tables, and pattern tables read from CSV."""
 
+from .exfiles import read_examples, write_examples
+from .pmsp96 import pmsp96
 from .semantic import rogers_mcclelland_2004, rumelhart_todd_1993, rumelhart_todd_1993_items
 from .tables import read_patterns, write_patterns
 
@@ -8,9 +10,13 @@ STIMULI = {
     "rumelhart_todd_1993": rumelhart_todd_1993,
     "rogers_mcclelland_2004": rogers_mcclelland_2004,
     "rumelhart_todd_1993_items": rumelhart_todd_1993_items,
+    "pmsp96": pmsp96,
 }
 
+#: Shipped stimulus sets that are built from a corpus (``environment.corpus`` in a spec).
+FROM_CORPUS = ("pmsp96",)
+
 __all__ = [
-    "STIMULI", "rumelhart_todd_1993", "rogers_mcclelland_2004", "rumelhart_todd_1993_items",
-    "read_patterns", "write_patterns",
+    "STIMULI", "FROM_CORPUS", "pmsp96", "rumelhart_todd_1993", "rogers_mcclelland_2004", "rumelhart_todd_1993_items",
+    "read_patterns", "write_patterns", "read_examples", "write_examples",
 ]
