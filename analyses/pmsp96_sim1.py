@@ -23,6 +23,10 @@ SPEC = "pmsp96_sim1.toml"
 RECORDED = ("phonology",)
 
 
+def check(experiment):
+    rc.check_corpus(experiment.environment)
+
+
 def analyse(ds, experiment):
     claims, tables = rc.reading_claims(ds, experiment.environment)
     return claims, rc.figures(tables)

@@ -120,3 +120,46 @@ def test_nonwords_no_training_word_prepares_for_are_excluded_with_the_reason():
     assert excluded["regular"].isna().all() and excluded["lenient"].isna().all()
     assert "coda:j" in excluded["excluded"].iloc[0]
     assert scores["regular"].notna().sum() == 156
+
+
+def test_csv_corpora_as_spreadsheets_and_pdplab_write_them(tmp_path):
+    from pdplab.stimuli import write_examples
+
+    path = tmp_path / "words.csv"
+    path.write_text("# a comment line\north,phon,freq,type\nTRUE,/trU/,10,#\nmint,/mint/,3,#\n")
+    env = pmsp96(path)  # "#" is a value, not a comment; TRUE was "true" before a spreadsheet
+    assert list(env.labels) == ["true", "mint"] and list(env.items["phon"]) == ["trU", "mint"]
+    write_examples(env, tmp_path / "words.ex")
+    back = pmsp96(tmp_path / "words.ex")
+    np.testing.assert_allclose(back.frequency, env.frequency)
+    assert list(back.labels) == ["true", "mint"]
+    path.write_text("orth,phon,kf\n")
+    with pytest.raises(pl.DataError, match="words.csv: has a header but no words"):
+        pmsp96(path)
+    path.write_text("orth,phon,kf\nmint,mint,3\nqwrtz,kw@,2\n")
+    with pytest.raises(pl.DataError, match=r"^\S*words.csv: .*qwrtz"):
+        pmsp96(path)
+
+
+def test_a_corpus_without_the_test_words_is_refused_before_training(tmp_path, capsys):
+    corpus = tmp_path / "small.csv"
+    corpus.write_text("orth,phon,kf\nmint,mint,3\nhave,h@v,100\n")
+    out = tmp_path / "sim1"
+    assert main(["reproduce", "pmsp96-sim1", "--out", str(out), "--set", f"environment.corpus={corpus}"]) == 2
+    err = capsys.readouterr().err
+    assert "small.csv" in err and "Taraban & McClelland" in err and len(err.strip().splitlines()) == 1
+    assert not (out / "results.nc").exists()
+
+
+def test_stored_results_are_reused_only_for_the_same_data(tmp_path):
+    from pdplab.reproduce import _reusable
+
+    (tmp_path / "xor.csv").write_text((MODELS / "xor.csv").read_text())
+    spec = tmp_path / "xor.toml"
+    spec.write_text((MODELS / "xor.toml").read_text())
+    exp = pl.load_spec(spec, ["training.epochs=2"])
+    pl.save(exp.run(), tmp_path / "results.nc")
+    assert _reusable(tmp_path / "results.nc", pl.load_spec(spec, ["training.epochs=2"])) is not None
+    # The same spec text, but its data file now holds other targets: train again.
+    (tmp_path / "xor.csv").write_text((MODELS / "xor.csv").read_text().replace("11,even,1,1,0", "11,even,1,1,1"))
+    assert _reusable(tmp_path / "results.nc", pl.load_spec(spec, ["training.epochs=2"])) is None

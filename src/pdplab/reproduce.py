@@ -9,6 +9,7 @@ figures::
     SPEC = "rumelhart_todd_1993.toml"
     OVERRIDES = []              # optional: --set-style changes to the spec
     RECORDED = ["attribute"]    # optional: groups the analysis needs recorded
+    def check(experiment): ...  # optional: refuse, before training, what the analysis cannot use
 
     def analyse(ds, experiment):
         return claims, figures   # list of pdplab.claims.Claim; dict name -> (Figure, caption)
@@ -72,6 +73,8 @@ def reproduce(name, out, replicas=None, overrides=(), progress=True, log=print, 
     if missing:
         raise SpecError(f"{experiment.path}: recording.groups: the {name} reproduction needs the groups "
                         f"{', '.join(missing)} recorded")
+    if hasattr(module, "check"):
+        module.check(experiment)
     with _output_folder(Path(out)) as out:
         return _run(module, experiment, out, replicas, overrides, progress, log, record_limit_gb)
 
@@ -147,7 +150,8 @@ def _reusable(results, experiment):
         ds = load(results)
     except DataError:
         return None
-    if ds.attrs.get("spec") == experiment.text and ds.sizes.get("replica") == experiment.replicas:
+    if (ds.attrs.get("spec") == experiment.text and ds.sizes.get("replica") == experiment.replicas
+            and ds.attrs.get("environment_digest") == experiment.environment_digest()):
         return ds
     return None
 

@@ -159,7 +159,16 @@ class Experiment:
             raise SpecError(f"{self.path}: training: {exc}") from None
         ds.attrs["spec"] = self.text
         ds.attrs["spec_file"] = str(self.path)
+        ds.attrs["environment_digest"] = self.environment_digest()
         return ds
+
+    def environment_digest(self):
+        """A digest of the items this spec trains and records (see :func:`pdplab.core.state.environment_digest`):
+        it tells whether stored results were made from the same data, when the spec's text is
+        the same but a data file it names has changed."""
+        from .core.state import environment_digest
+
+        return environment_digest(self.environment, self.training.get("test"))
 
 
 def load_spec(path, overrides=()):

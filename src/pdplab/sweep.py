@@ -372,7 +372,8 @@ def _identity_spec(spec):
 
 
 def _data_digests(spec, spec_path):
-    """SHA-256 of every data file a spec names (``file`` keys), by the name the spec gives."""
+    """SHA-256 of every data file a spec names (``file`` keys, read beside the spec, and
+    ``corpus`` paths, read from the current folder), by the name the spec gives."""
     out = {}
 
     def walk(node):
@@ -381,6 +382,8 @@ def _data_digests(spec, spec_path):
                 if k == "file" and isinstance(v, str) and v != SWEPT:
                     path = Path(v) if Path(v).is_absolute() else Path(spec_path).parent / v
                     out[v] = hashlib.sha256(path.read_bytes()).hexdigest()
+                elif k == "corpus" and isinstance(v, str) and Path(v).expanduser().is_file():
+                    out[v] = hashlib.sha256(Path(v).expanduser().read_bytes()).hexdigest()
                 else:
                     walk(v)
         elif isinstance(node, list):

@@ -56,6 +56,15 @@ def _eps(dtype):
     return max(_EPS, float(np.finfo(dtype).eps))
 
 
+def _xlogx(x, scratch):
+    """x ln x, 0 where x is 0 (``scratch``: an array to work in, of the result's shape if it can be)."""
+    if scratch.shape != np.broadcast_shapes(scratch.shape, x.shape):
+        scratch = np.empty(np.broadcast_shapes(scratch.shape, x.shape), scratch.dtype)
+    scratch[...] = 0
+    np.log(x, out=scratch, where=x > 0)
+    return scratch * x
+
+
 def effective_target(out, target, target_radius=0.0, zero_error_radius=0.0):
     """The target an output is compared with, after the tolerance radii.
 
@@ -115,12 +124,18 @@ class CrossEntropy(ErrorFunction):
     activations = ("logistic", "softmax")  # outputs that are probabilities
 
     def value(self, out, target):
+        # In place where possible: records measure this on every item every epoch.
         eps = _eps(out.dtype)
         o = np.clip(out, eps, 1.0 - eps)
         u = 1.0 - target
-        e = -(target * np.log(o) + u * np.log1p(-o))
+        e = np.log(o)
+        e *= target
+        np.log1p(np.negative(o, out=o), out=o)
+        o *= u
+        e += o
+        np.negative(e, out=e)
         if ((target > 0) & (target < 1)).any():
-            e += xlogy(target, target) + xlogy(u, u)  # less the target's own entropy
+            e += _xlogx(target, o) + _xlogx(u, o)  # less the target's own entropy
             np.maximum(e, 0.0, out=e)  # ≥ 0 in exact arithmetic; rounding must not make it negative
         return e.sum(axis=-1)
 

@@ -71,6 +71,17 @@ def state_variables(opt, keys, params, order_rngs, epoch, stopped_at, seeds, env
     return variables, json.dumps(attr)
 
 
+def environment_digest(environment, test=None):
+    """A digest of the items a run trains and records: their labels, patterns and
+    frequencies, and those of the held-out items."""
+    h = hashlib.sha256()
+    for env in (environment, test):
+        if env is not None:
+            h.update(items_digest(env).encode())
+            h.update("\0".join(map(str, env.labels)).encode())
+    return h.hexdigest()
+
+
 def items_digest(environment):
     """A digest of the training items' patterns and frequencies."""
     h = hashlib.sha256()

@@ -29,8 +29,8 @@ from ..stimuli.reading_lists import glushko_1979, mccann_besner_1987, taraban_mc
 from . import reading
 from .semantic import quartiles
 
-__all__ = ["PUBLISHED", "word_accuracy", "nonword_scores", "taraban_errors", "taraban_curves", "reading_claims",
-           "figures"]
+__all__ = ["PUBLISHED", "check_corpus", "word_accuracy", "nonword_scores", "taraban_errors", "taraban_curves",
+           "reading_claims", "figures"]
 
 #: PMSP96's Simulation 1 results (Table 7 and text) and the human data beside them, as shares.
 PUBLISHED = {
@@ -73,8 +73,9 @@ def nonword_scores(ds, environment, nonwords):
     :mod:`pdplab.stimuli.reading_lists`), scored strictly and leniently.
 
     The lenient score accepts a rime that some training word with the same body
-    has; nonwords with an input unit no training word turns on are excluded
-    with the reason (:func:`pdplab.models.reading.nonword_unrepresentable`).
+    has.  Excluded, with the reason in ``excluded``: nonwords with an input
+    unit no training word turns on (:func:`pdplab.models.reading.nonword_unrepresentable`),
+    and those the corpus has as words.
     """
     items = environment.items
     responses = reading.decode(_outputs(ds, reading.encode_spelling(list(nonwords["spelling"]))))
@@ -82,18 +83,30 @@ def nonword_scores(ds, environment, nonwords):
         responses, nonwords["spelling"], nonwords["pronunciations"],
         bodies=reading.body_pronunciations(items["orth"], items["phon"]),
         corpus_inputs=environment.inputs["orthography"])
+    # A "nonword" that the corpus has as a word was learned, not generalised to.
+    trained = table["spelling"].isin(items["orth"]) & (table["excluded"] == "")
+    table.loc[trained, "excluded"] = "a word of the training corpus"
+    for column in ("regular", "lenient"):
+        table[column] = table[column].mask(trained)
     conditions = nonwords.drop(columns=["pronunciation", "pronunciations"]).set_index("spelling")
     return table.join(conditions, on="spelling")
+
+
+def check_corpus(environment):
+    """Refuse, before training, a corpus without the Taraban & McClelland words the
+    frequency × consistency claims read (one-line DataError)."""
+    words = taraban_mcclelland_1987()["spelling"]
+    missing = words[~words.isin(environment.labels)]
+    if len(missing):
+        raise DataError(f"{environment.name}: the corpus lacks {len(missing)} of Taraban & McClelland's (1987) "
+                        f"words ({', '.join(missing[:6])}{'…' if len(missing) > 6 else ''}), which the "
+                        f"frequency × consistency claims read; add them (with their frequencies) to the corpus")
 
 
 def _taraban(values):
     """``values`` on Taraban & McClelland's words (a homograph's first pronunciation), their
     conditions as ``frequency`` and ``regularity`` coordinates."""
     words = taraban_mcclelland_1987()
-    present = words["spelling"].isin(values["item"].values)
-    if not present.all():
-        raise DataError(f"Taraban & McClelland's words missing from the corpus: "
-                        f"{', '.join(words['spelling'][~present][:5])}")
     return values.sel(item=list(words["spelling"])).assign_coords(
         frequency=("item", words["frequency"].astype(str).values),
         regularity=("item", words["regularity"].astype(str).values))

@@ -80,14 +80,19 @@ def pmsp96(corpus="english", size=3000):
 
     table = _english(size) if str(corpus) == "english" else _from_file(Path(corpus).expanduser())
     kf = table["kf"].to_numpy(dtype=float)
-    if not np.isfinite(kf).all() or (kf < 0).any():
-        raise DataError(f"{corpus}: a frequency that is negative or not a number")
+    bad = ~np.isfinite(kf) | (kf < 0)
+    if bad.any():
+        raise DataError(f"{corpus}: word {table['orth'][bad].iloc[0]!r}: the frequency {kf[bad][0]} is negative or "
+                        f"not a number")
     table["log_frequency"] = reading.log_frequency(kf, table["orth"])
     shares = table["orth"].map(table["orth"].value_counts()).to_numpy()  # a homograph's pronunciations
     table["actual_frequency"] = (kf + 2) / (kf.max() + 2) / shares
     table["sqrt_frequency"] = np.sqrt(kf + 2) / np.sqrt(kf.max() + 2) / shares
     name = "pmsp96-english" if str(corpus) == "english" else Path(corpus).name
-    return reading.environment(table, frequency="log_frequency", name=name)
+    try:
+        return reading.environment(table, frequency="log_frequency", name=name)
+    except DataError as exc:
+        raise DataError(f"{corpus}: {exc}") from None
 
 
 def _english(size):
@@ -110,33 +115,51 @@ def _from_file(path):
     if not path.is_file():
         raise DataError(f"{path}: {'is a folder, not a file' if path.is_dir() else 'no such file'}")
     if path.suffix == ".csv":
-        try:
-            table = pd.read_csv(path, comment="#", keep_default_na=False, na_values=[""])
-        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-            raise DataError(f"{path}: not a readable CSV table ({str(exc).splitlines()[0]})") from None
-        table = table.rename(columns={"freq": "kf"}) if "kf" not in table else table
-        missing = [c for c in ("orth", "phon", "kf") if c not in table]
-        if missing:
-            raise DataError(f"{path}: the corpus has no {missing[0]!r} column (it needs orth, phon and kf)")
-        kf = pd.to_numeric(table["kf"], errors="coerce")
-        if kf.isna().any():
-            raise DataError(f"{path}: word {table['orth'][kf.isna()].iloc[0]!r}: kf is not a number")
-        return pd.DataFrame({"orth": table["orth"].astype(str), "phon": table["phon"].astype(str), "kf": kf})
+        return _from_csv(path)
     if path.suffix == ".ex":
-        from .exfiles import read_examples
-
-        items = read_examples(path).items
-        missing = [c for c in ("name", "phon", "frequency") if c not in items]
-        if missing:
-            raise DataError(f"{path}: the example headers give no {missing[0]!r} (expected '# idx word phon "
-                            f"freq type', as in Plaut's files)")
-        orth = items["name"].astype(str)
-        # Plaut's weights are ln(KF + 2) / 12, a homograph's split among its pronunciations.
-        shares = orth.map(orth.value_counts()).to_numpy()
-        kf = np.exp(12 * items["frequency"].to_numpy(dtype=float) * shares) - 2
-        table = pd.DataFrame({"orth": orth.to_numpy(), "phon": items["phon"].astype(str).to_numpy(),
-                              "kf": np.clip(kf, 0, None)})
-        if "type" in items:
-            table["type"] = items["type"].astype(str).to_numpy()
-        return table
+        return _from_examples(path)
     raise DataError(f"{path}: a corpus must be a .ex example file or a .csv table (orth, phon, kf)")
+
+
+def _from_csv(path):
+    from io import StringIO
+
+    try:
+        # Only whole lines starting with "#" are comments: "#" is also a value (PMSP96's type code).
+        text = "".join(line for line in path.read_text().splitlines(keepends=True) if not line.startswith("#"))
+        table = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(f"{path}: not a readable CSV table ({str(exc).splitlines()[0]})") from None
+    table = table.rename(columns={"freq": "kf"}) if "kf" not in table else table
+    missing = [c for c in ("orth", "phon", "kf") if c not in table]
+    if missing:
+        raise DataError(f"{path}: the corpus has no {missing[0]!r} column (it needs orth, phon and kf)")
+    if table.empty:
+        raise DataError(f"{path}: has a header but no words")
+    kf = pd.to_numeric(table["kf"], errors="coerce")
+    if kf.isna().any():
+        raise DataError(f"{path}: word {table['orth'][kf.isna()].iloc[0]!r}: kf is not a number")
+    # Spreadsheets turn "true" and "false" into TRUE and FALSE; spellings are lower case.
+    return pd.DataFrame({"orth": table["orth"].str.strip().str.lower(), "phon": table["phon"].str.strip(),
+                         "kf": kf})
+
+
+def _from_examples(path):
+    from .exfiles import read_examples
+
+    items = read_examples(path).items
+    if {"orth", "phon", "kf"} <= set(items):  # a corpus pdplab wrote (write_examples)
+        return items[["orth", "phon", "kf"]].reset_index(drop=True)
+    missing = [c for c in ("name", "phon", "frequency") if c not in items]
+    if missing:
+        raise DataError(f"{path}: the example headers give no {missing[0]!r} (expected '# idx word phon freq "
+                        f"type', as in Plaut's files, or a corpus written by pdplab)")
+    orth = items["name"].astype(str)
+    # Plaut's weights are ln(KF + 2) / 12, a homograph's split among its pronunciations.
+    shares = orth.map(orth.value_counts()).to_numpy()
+    kf = np.exp(12 * items["frequency"].to_numpy(dtype=float) * shares) - 2
+    table = pd.DataFrame({"orth": orth.to_numpy(), "phon": items["phon"].astype(str).to_numpy(),
+                          "kf": np.clip(kf, 0, None)})
+    if "type" in items:
+        table["type"] = items["type"].astype(str).to_numpy()
+    return table
