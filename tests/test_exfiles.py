@@ -222,3 +222,98 @@ def test_plauts_file_with_a_value_missing(tmp_path):
     path = _write(tmp_path, "\n".join(lines), "SM-nsyl.ex")
     with pytest.raises(DataError, match=rf"SM-nsyl\.ex:{at + 2}: example 'ache': 104 input values, expected 105$"):
         read_examples(path)
+
+
+def _header(**meta):
+    import json
+    return "#@ " + json.dumps({"pdplab": {"inputs": {"input": 2}, "targets": {"target": 1}, **meta}}) + "\ndefI: 0 ;\n"
+
+
+@pytest.mark.parametrize("text, message", [
+    ('#@ {"pdplab": 5}\ndefI: 0 ;\nname: a I: 1 2 T: 1 ;', r"x\.ex:1: '#@' header: 'pdplab' must be a JSON object"),
+    (_header(inputs={"input": -2}) + "name: a I: 1 2 T: 1 ;", r"x\.ex:1: '#@' header: 'inputs' must map"),
+    (_header(inputs={"input": 2.5}) + "name: a I: 1 2 T: 1 ;", r"x\.ex:1: '#@' header: 'inputs' must map"),
+    (_header(inputs={"input": True}) + "name: a I: 1 2 T: 1 ;", r"x\.ex:1: '#@' header: 'inputs' must map"),
+    (_header(inputs="zzz") + "name: a I: 1 2 T: 1 ;", r"x\.ex:1: '#@' header: 'inputs' must map"),
+    (_header(targets=[1]) + "name: a I: 1 2 T: 1 ;", r"x\.ex:1: '#@' header: 'targets' must map"),
+    (_header(units={"input": [1, 2]}) + "name: a I: 1 2 T: 1 ;", r"x\.ex:1: '#@' header: 'units' must map"),
+    (_header(units={"input": ["p"]}) + "name: a I: 1 2 T: 1 ;",
+     r"x\.ex:1: '#@' header: 1 unit labels for group 'input', whose size is 2"),
+    (_header(columns=5) + "name: a I: 1 2 T: 1 ;", r"x\.ex:1: '#@' header: 'columns' must be a list"),
+    (_header(columns=[1]) + "name: a I: 1 2 T: 1 ;", r"x\.ex:1: '#@' header: 'columns' must be a list"),
+    (_header(name=5) + "name: a I: 1 2 T: 1 ;", r"x\.ex:1: '#@' header: 'name' must be text"),
+    (_header(index_numeric="yes", columns=[]) + "name: 1 I: 1 2 T: 1 ;",
+     r"x\.ex:1: '#@' header: 'index_numeric' must be true or false"),
+    (_header(frequency=1) + "name: a I: 1 2 T: 1 ;", r"x\.ex:1: '#@' header: 'frequency' must be true or false"),
+    (_header(version=2) + "name: a I: 1 2 T: 1 ;", r"x\.ex:1: '#@' header: format version 2 is not 1"),
+    (_header(index_numeric=True, columns=["x"]) + "name: 1 I: 1 2 T: 1 ;\nname: abc I: 1 2 T: 1 ;",
+     r"x\.ex:4: example 'abc': name 'abc' is not a whole number, which the '#@' header says every name is"),
+    (_header(index_numeric=True, columns=[]) + "name: 1_0 I: 1 2 T: 1 ;", r"x\.ex:3: example '1_0': name '1_0'"),
+    (_header(columns=["x"]) + 'name: a\n#@ {"x": [1, 2]}\nI: 1 2 T: 1 ;',
+     r"x\.ex:4: example 'a': '#@' comment: column 'x' holds a list; item values must be text, numbers"),
+])
+def test_hostile_metadata_comments(tmp_path, text, message):
+    """What ``#@`` comments say is checked like the rest of the file, never trusted."""
+    with pytest.raises(DataError, match=rf"^\S*/{message}") as err:
+        read_examples(_write(tmp_path, text))
+    assert "\n" not in str(err.value)
+
+
+def test_group_sizes_given_by_the_caller_are_checked(tmp_path):
+    path = _write(tmp_path, "name: a I: 1 2 T: 1 ;")
+    for size in (-2, 1.5, "2"):
+        with pytest.raises(DataError, match=r"x\.ex: inputs: group 'input' has size .*; a size must be a whole"):
+            read_examples(path, {"input": size})
+
+
+def test_errors_of_the_environment_name_the_file(tmp_path):
+    with pytest.raises(DataError, match=r"^\S*x\.ex: x: item 'a' has frequency -3\.0"):
+        read_examples(_write(tmp_path, "name: a freq: -3 I: 1 2 T: 1 ;"))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("name: a\nI: 1_0 2\nT: 1 ;", r"x\.ex:2: example 'a': input value '1_0' is not a number"),
+    ("name: a I: 1 2 T: 1_0 ;", r"x\.ex:1: example 'a': target value '1_0' is not a number"),
+    ("name: a I: 1 \u0661 T: 1 ;", r"x\.ex:1: example 'a': input value '\u0661' is not a number"),
+    ("name: a freq: 1_0 I: 1 2 T: 1 ;", r"x\.ex:1: example 'a': frequency '1_0' is not a number"),
+    ("name: a freq: nan I: 1 2 T: 1 ;", r"x\.ex:1: example 'a': frequency 'nan' is not a number"),
+    ("defI: 0_1 ;\nname: a I: 1 2 T: 1 ;", r"x\.ex:1: defI: '0_1' is not a number"),
+    ("name: a I: {input} \u00b2 T: 1 ;", r"x\.ex:1: example 'a': '\u00b2' is not a unit number of group 'input'"),
+    ("# 0 a A 1_0 #\n1 0 , 1 ;\n", r"x\.ex:1: example 'a': frequency '1_0' is not a number"),
+    ("1_0 0 , 1 ;\n", r"x\.ex:1: example '#0': input value '1_0' is not a number"),
+])
+def test_numbers_are_plain_decimals(tmp_path, text, message):
+    """Python's float() reads 1_0 as 10 and Arabic-Indic digits as numbers; Lens reads neither."""
+    with pytest.raises(DataError, match=rf"^\S*/{message}"):
+        read_examples(_write(tmp_path, text), {"input": 2})
+
+
+def test_xerion_header_belongs_to_one_example(tmp_path):
+    with pytest.raises(DataError, match=r"^\S*x\.ex:2: example '#1': starts on the line where example 'ace' ends, "
+                                        r"so it has no header comment"):
+        read_examples(_write(tmp_path, "# 0 ace As 0.2 #\n1 0 1 , 0 1 ; 1 1 1 , 1 1 ;\n"))
+    with pytest.raises(DataError, match=r"x\.ex:3: example '#1': starts on the line where example 'ace' ends"):
+        read_examples(_write(tmp_path, "# 0 ace As 0.2 #\n1 0 1\n, 0 1 ; 1 1 1 , 1 1 ;\n"))
+    bare = read_examples(_write(tmp_path, "1 0 1 , 0 1 ; 1 1 1 , 1 1 ;\n"))  # no headers: numbered, as ever
+    assert list(bare.labels) == ["0", "1"] and bare.frequency is None
+    two = read_examples(_write(tmp_path, "# 0 ace As 0.2 #\n1 0 1 , 0 1 ;\n# 1 bat b@t 0.3 #\n1 1 1 , 1 1 ;\n"))
+    assert list(two.labels) == ["ace", "bat"] and list(two.frequency) == [0.2, 0.3]
+
+
+@pytest.mark.parametrize("group", ["g)", "g(", "g}", "{g", "my group", "g\tx", "g;x", "g#x", ""])
+def test_write_refuses_group_names_it_could_not_read_back(tmp_path, group):
+    env = pl.Environment({group: [[0.0], [1.0]]}, {"out": [[1.0, 0.0], [0.0, 1.0]]}, items=["a", "b"])
+    with pytest.raises(DataError, match=r"input group name .* is empty or holds whitespace or one of"):
+        write_examples(env, tmp_path / "g.ex")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("label", [" a", "a ", "\ta", "b\u00a0"])
+def test_write_refuses_labels_with_whitespace_at_an_end(tmp_path, label):
+    """Lens drops it, so ' a' would come back as 'a' (or as 'a_2' next to an 'a')."""
+    env = pl.Environment({"in": [[0.0], [1.0]]}, {"out": [[1.0], [0.0]]}, items=["a", label])
+    with pytest.raises(DataError, match=r"begins or ends with whitespace, which a Lens name loses"):
+        write_examples(env, tmp_path / "w.ex")
+    assert list(tmp_path.iterdir()) == []
+    inner = pl.Environment({"in": [[0.0], [1.0]]}, {"out": [[1.0], [0.0]]}, items=["a", "a b;(c)"])
+    assert list(read_examples(write_examples(inner, tmp_path / "w.ex")).labels) == ["a", "a b;(c)"]

@@ -220,3 +220,103 @@ def test_environment_refuses_what_the_code_cannot_hold():
         reading.environment(pd.DataFrame({"orth": ["bat", "basket"], "phon": ["b@t", "b@sk@t"]}))
     with pytest.raises(DataError, match="'phon'"):
         reading.environment(pd.DataFrame({"orth": ["bat"]}))
+
+
+@pytest.mark.parametrize("orth, phon, message", [
+    (["cat", "dog"], ["k@t", np.nan], r"^pmsp96: word 'dog' \(row 2\): no pronunciation$"),
+    (["cat", "dog"], ["k@t", None], r"^pmsp96: word 'dog' \(row 2\): no pronunciation$"),
+    (["cat", "dog"], ["k@t", ""], r"^pmsp96: word 'dog' \(row 2\): no pronunciation$"),
+    (["cat", "dog"], ["k@t", "//"], r"^pmsp96: word 'dog' \(row 2\): no pronunciation$"),
+    (["cat", "dog"], [pd.NA, "dog"], r"^pmsp96: word 'cat' \(row 1\): no pronunciation$"),
+    ([np.nan, "dog"], ["k@t", "dog"], r"^pmsp96: row 1 \(pronunciation 'k@t'\): no spelling$"),
+    (["cat", None], ["k@t", "dog"], r"^pmsp96: row 2 \(pronunciation 'dog'\): no spelling$"),
+    (["", "dog"], ["k@t", "dog"], r"^pmsp96: row 1 \(pronunciation 'k@t'\): no spelling$"),
+])
+def test_environment_refuses_a_missing_spelling_or_pronunciation(orth, phon, message):
+    """NaN must not become the word /nan/ (onset n, vowel a, coda n), nor None the spelling 'none'."""
+    with pytest.raises(DataError, match=message):
+        reading.environment(pd.DataFrame({"orth": orth, "phon": phon}))
+
+
+def test_environment_refuses_a_repeated_word_but_keeps_homographs():
+    table = pd.DataFrame({"orth": ["cat", "dog", "cat"], "phon": ["k@t", "dog", "/k@t/"], "kf": [3, 4, 3]})
+    with pytest.raises(DataError, match=r"^pmsp96: 'cat' appears twice with the same pronunciation /k@t/ "
+                                        r"\(rows 1 and 3\)$"):
+        reading.environment(table, frequency="kf")
+    homographs = reading.environment(pd.DataFrame({"orth": ["lead", "lead"], "phon": ["lEd", "led"]}))
+    assert list(homographs.labels) == ["lead", "lead_2"]
+
+
+@pytest.mark.parametrize("encode, value, shown, kind", [
+    (reading.encode_spelling, None, "None", "NoneType"),
+    (reading.encode_spelling, 5, "5", "int"),
+    (reading.encode_spelling, 5.0, "5.0", "float"),
+    (reading.encode_spelling, b"cat", "b'cat'", "bytes"),
+    (reading.encode_spelling, ["cat", None], "None", "NoneType"),
+    (reading.encode_spelling, ["cat", 5.0], "5.0", "float"),
+    (reading.encode_pronunciation, None, "None", "NoneType"),
+    (reading.encode_pronunciation, ["k@t", 5], "5", "int"),
+    (reading.encode_pronunciation, b"k@t", "b'k@t'", "bytes"),
+    (reading.parse_spelling, None, "None", "NoneType"),
+    (reading.parse_pronunciation, 5, "5", "int"),
+])
+def test_encoders_refuse_what_is_not_a_string(encode, value, shown, kind):
+    with pytest.raises(reading.SlotError) as err:
+        encode(value)
+    message = str(err.value)
+    assert message.startswith(f"{shown}: a ") and message.endswith(f"not {kind}") and "\n" not in message
+    assert err.value.reason == "not text"
+
+
+def test_score_words_checks_its_inputs_and_strips_slashes():
+    with pytest.raises(DataError, match=r"^score_words: 2 spellings but 1 pronunciations$"):
+        reading.score_words(["k@t", "b@t"], ["cat", "bat"], ["k@t"])
+    with pytest.raises(DataError, match=r"^score_words: 1 spellings but 2 pronunciations$"):
+        reading.score_words(["k@t"], ["cat"], ["k@t", "b@t"])
+    empty = reading.score_words([], [], [])
+    assert empty.shape == (0,) and empty.dtype == bool
+    assert reading.score_words(np.empty((2, 0), dtype=object), [], []).shape == (2, 0)
+    assert reading.score_words(["/mint/", "/pInt/"], ["mint", "pint"], ["mint", "/pInt/"]).all()
+
+
+def test_score_nonwords_refuses_a_missing_list_and_strips_slashes():
+    for listed in (None, [], np.nan, [None], ""):
+        with pytest.raises(DataError, match=r"^score_nonwords: nonword 'cat'"):
+            reading.score_nonwords(["k@t", "bAt"], ["cat", "bat"], [listed, "b@t"])
+    bodies = reading.body_pronunciations(["mint", "pint"], ["mint", "pInt"])
+    row = reading.score_nonwords(["/bint/"], ["bint"], ["bint"], bodies=bodies).iloc[0]
+    assert row["regular"] and row["lenient"] and row["response"] == "bint"
+    empty = reading.score_nonwords([], [], [], bodies=bodies)
+    assert len(empty) == 0 and list(empty.columns) == ["spelling", "response", "regular", "lenient", "excluded"]
+    with pytest.raises(DataError, match=r"^body_pronunciations: 2 spellings but 1 pronunciations$"):
+        reading.body_pronunciations(["cat", "bat"], ["k@t"])
+
+
+def test_log_frequency_refuses_bad_counts():
+    with pytest.raises(DataError, match=r"^log_frequency: 3 counts for 2 words$"):
+        reading.log_frequency([1, 2, 3], ["a", "b"])
+    for bad in (-3, np.nan, np.inf):
+        with pytest.raises(DataError, match=r"^log_frequency: word 'b' has count"):
+            reading.log_frequency([1, bad], ["a", "b"])
+    with pytest.raises(DataError, match=r"^log_frequency: the counts must be numbers$"):
+        reading.log_frequency(["x"], ["a"])
+
+
+@pytest.mark.parametrize("shape", [(3, 100), (3, 35), (2, 105, 1), ()])
+def test_nonword_unrepresentable_needs_105_wide_inputs(shape):
+    with pytest.raises(DataError, match=r"^nonword_unrepresentable: the corpus inputs must be \(words, 105\)"):
+        reading.nonword_unrepresentable(["cat"], np.zeros(shape))
+
+
+def test_decode_refuses_activations_that_are_not_finite_numbers():
+    cat = reading.encode_pronunciation("k@t")
+    vowel = reading.PHONEME_UNITS.index("vowel:@")
+    for bad in (np.nan, np.inf, -np.inf):
+        hurt = cat.copy()
+        hurt[vowel] = bad
+        with pytest.raises(DataError, match=rf"^decode: activation {bad} at index \({vowel},\) is not a finite"):
+            reading.decode(hurt)
+    with pytest.raises(DataError, match=r"at index \(1, 0\)"):
+        reading.decode(np.stack([cat, np.full(61, np.nan)]))
+    with pytest.raises(DataError, match=r"^decode: the activations must be numbers$"):
+        reading.decode(np.array(["a"] * 61))

@@ -102,6 +102,21 @@ class SlotError(DataError):
         self.reason = reason
 
 
+def _text(value, what):
+    """``value`` if it is a string; a :class:`SlotError` naming it and its type if not."""
+    if not isinstance(value, str):
+        raise SlotError(value, "not text", f"a {what} must be a string, not {type(value).__name__}")
+    return value
+
+
+def _texts(values, what):
+    """A sequence of spellings (pronunciations) as a list, refusing anything else."""
+    if isinstance(values, (bytes, bytearray)) or not np.iterable(values):
+        raise SlotError(values, "not text", f"a {what} must be a string or a sequence of strings, "
+                                            f"not {type(values).__name__}")
+    return [_text(v, what) for v in values]
+
+
 # --- spelling ---------------------------------------------------------------------------------------------------
 
 def parse_spelling(word):
@@ -110,7 +125,7 @@ def parse_spelling(word):
     >>> parse_spelling("squaw"), parse_spelling("lye"), parse_spelling("tongue")
     (('sq', 'uaw', ''), ('l', 'y', 'e'), ('t', 'o', 'ngue'))
     """
-    w = str(word).lower()
+    w = _text(word, "spelling").lower()
     if not re.fullmatch(r"[a-z]+", w):
         raise SlotError(word, "not letters", "a spelling must be letters a-z")
     i = 0
@@ -161,13 +176,14 @@ def encode_spelling(word):
     Raises
     ------
     SlotError
-        If the code cannot represent the spelling.
+        If the code cannot represent the spelling, or it is not a string
+        (None, a number, bytes, a list holding one).
 
     >>> [GRAPHEME_UNITS[i] for i in np.flatnonzero(encode_spelling("ache"))]
     ['vowel:a', 'coda:h', 'coda:c', 'coda:ch', 'coda:e']
     """
     if not isinstance(word, str):
-        return np.array([encode_spelling(w) for w in word]).reshape(-1, len(GRAPHEME_UNITS))
+        return np.array([encode_spelling(w) for w in _texts(word, "spelling")]).reshape(-1, len(GRAPHEME_UNITS))
     v = np.zeros(len(GRAPHEME_UNITS))
     v[[_GRAPHEME_INDEX[u] for u in _spelling_units(word)]] = 1.0
     return v
@@ -186,7 +202,7 @@ def parse_pronunciation(phon):
     >>> parse_pronunciation("/nekst/")
     ('n', 'e', 'kst')
     """
-    p = str(phon).strip("/")
+    p = _text(phon, "pronunciation").strip("/")
     vowels = [i for i, c in enumerate(p) if c in VOWEL_PHONEMES]
     if not vowels:
         raise SlotError(f"/{p}/", "no vowel", "no vowel phoneme")
@@ -216,13 +232,15 @@ def encode_pronunciation(phon):
     ------
     SlotError
         If the code cannot represent the pronunciation, including a coda that
-        would not read back in the same order (e.g. /Ts/), or a repeated phoneme.
+        would not read back in the same order (e.g. /Ts/), or a repeated phoneme;
+        or if it is not a string.
 
     >>> [PHONEME_UNITS[i] for i in np.flatnonzero(encode_pronunciation("/@kt/"))]
     ['vowel:@', 'coda:k', 'coda:t']
     """
     if not isinstance(phon, str):
-        return np.array([encode_pronunciation(p) for p in phon]).reshape(-1, len(PHONEME_UNITS))
+        return np.array([encode_pronunciation(p) for p in _texts(phon, "pronunciation")]).reshape(
+            -1, len(PHONEME_UNITS))
     parts = parse_pronunciation(phon)
     v = _phoneme_vector(*parts)
     back = decode(v)
@@ -269,6 +287,12 @@ def decode(phoneme_activations, threshold=0.5):
     -------
     str, or an array (…) of str (a DataArray for a DataArray)
 
+    Raises
+    ------
+    DataError
+        If the activations are not numbers, not 61 wide, or hold NaN or an
+        infinity (NaN would otherwise win the vowel's argmax).
+
     >>> decode(encode_pronunciation("/nekst/"))
     'nekst'
     """
@@ -279,10 +303,16 @@ def decode(phoneme_activations, threshold=0.5):
             raise DataError(f"decode: the units of {unit_dim!r} are not the 61 PMSP96 phoneme units in order")
         coords = {k: c for k, c in da.coords.items() if unit_dim not in c.dims}
         return xr.DataArray(decode(da.values, threshold), dims=da.dims[:-1], coords=coords)
-    a = np.asarray(phoneme_activations, dtype=float)
+    try:
+        a = np.asarray(phoneme_activations, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError("decode: the activations must be numbers") from None
     if a.ndim == 0 or a.shape[-1] != len(PHONEME_UNITS):
         raise DataError(f"decode: the last axis must hold the {len(PHONEME_UNITS)} phoneme units, "
                         f"not shape {a.shape}")
+    if not np.isfinite(a).all():
+        at = np.unravel_index(np.argmax(~np.isfinite(a)), a.shape)
+        raise DataError(f"decode: activation {a[at]} at index {tuple(int(i) for i in at)} is not a finite number")
     flat = a.reshape(-1, a.shape[-1])
     active = flat > threshold
     vowels = np.argmax(flat[:, _VOWELS], axis=1)
@@ -312,15 +342,28 @@ def score_words(responses, orth, phon):
     Returns
     -------
     numpy.ndarray of bool, the shape of ``responses``
+
+    Raises
+    ------
+    DataError
+        If ``orth`` and ``phon`` differ in length, or the responses' last axis
+        is not one per word.
+
+    Responses, like ``phon``, may have slashes (``/mint/`` is ``mint``).
     """
     orth, phon = [str(o) for o in orth], [_strip(p) for p in phon]
+    if len(orth) != len(phon):
+        raise DataError(f"score_words: {len(orth)} spellings but {len(phon)} pronunciations")
     accepted = {}
     for o, p in zip(orth, phon):
         accepted.setdefault(o, set()).add(p)
     r = np.asarray(responses, dtype=object)
     if r.shape[-1:] != (len(orth),):
         raise DataError(f"score_words: {r.shape[-1] if r.ndim else 0} responses for {len(orth)} words")
-    ok = np.array([[resp in accepted[o] for resp, o in zip(row, orth)] for row in r.reshape(-1, len(orth))])
+    if not orth:
+        return np.zeros(r.shape, dtype=bool)
+    ok = np.array([[_strip(resp) in accepted[o] for resp, o in zip(row, orth)] for row in r.reshape(-1, len(orth))],
+                  dtype=bool)
     return ok.reshape(r.shape)
 
 
@@ -330,6 +373,9 @@ def body_pronunciations(orth, phon):
     >>> sorted(body_pronunciations(["mint", "pint", "hint"], ["mint", "pInt", "hint"])["int"])
     ['Int', 'int']
     """
+    orth, phon = list(orth), list(phon)
+    if len(orth) != len(phon):
+        raise DataError(f"body_pronunciations: {len(orth)} spellings but {len(phon)} pronunciations")
     bodies = {}
     for o, p in zip(orth, phon):
         bodies.setdefault(body(o), set()).add(rime(p))
@@ -354,8 +400,20 @@ def nonword_unrepresentable(spellings, corpus_inputs):
     pandas.DataFrame
         One row per affected nonword (index ``spelling``): ``units``, the
         units concerned, and ``reason``.
+
+    Raises
+    ------
+    DataError
+        If ``corpus_inputs`` is not numbers (words, 105) wide.
     """
-    seen = np.asarray(corpus_inputs, dtype=float).reshape(-1, len(GRAPHEME_UNITS)).any(axis=0)
+    try:
+        inputs = np.asarray(corpus_inputs, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError("nonword_unrepresentable: the corpus inputs must be numbers") from None
+    if inputs.ndim not in (1, 2) or inputs.shape[-1] != len(GRAPHEME_UNITS):
+        raise DataError(f"nonword_unrepresentable: the corpus inputs must be (words, {len(GRAPHEME_UNITS)}) "
+                        f"grapheme patterns, not shape {inputs.shape}")
+    seen = inputs.reshape(-1, len(GRAPHEME_UNITS)).any(axis=0)
     rows = []
     for s in spellings:
         unseen = [GRAPHEME_UNITS[i] for i in np.flatnonzero((encode_spelling(s) > 0) & ~seen)]
@@ -365,10 +423,20 @@ def nonword_unrepresentable(spellings, corpus_inputs):
     return pd.DataFrame(rows, columns=["spelling", "units", "reason"]).set_index("spelling")
 
 
-def _accepted(listed):
+def _accepted(listed, spelling):
+    """A nonword's listed pronunciations as a set, refusing a missing or empty list."""
     if isinstance(listed, str):
-        return {_strip(listed)}
-    return {_strip(p) for p in listed}
+        listed = [listed]
+    if not np.iterable(listed) or isinstance(listed, (bytes, bytearray)):
+        raise DataError(f"score_nonwords: nonword {spelling!r} has no listed pronunciation ({listed!r})")
+    accepted = set()
+    for p in listed:
+        if not isinstance(p, str) or not _strip(p).strip():
+            raise DataError(f"score_nonwords: nonword {spelling!r}: {p!r} is not a pronunciation")
+        accepted.add(_strip(p))
+    if not accepted:
+        raise DataError(f"score_nonwords: nonword {spelling!r} has no listed pronunciation")
+    return accepted
 
 
 def score_nonwords(responses, spellings, regular, bodies=None, corpus_inputs=None):
@@ -396,14 +464,21 @@ def score_nonwords(responses, spellings, regular, bodies=None, corpus_inputs=Non
     Returns
     -------
     pandas.DataFrame
-        One row per (replica and) nonword: ``spelling``, ``response``,
-        ``regular``, ``lenient`` (with ``bodies``), ``excluded`` ("" or the
-        reason).  The boolean columns' ``mean()`` skips excluded items.
+        One row per (replica and) nonword: ``spelling``, ``response``
+        (without slashes), ``regular``, ``lenient`` (with ``bodies``),
+        ``excluded`` ("" or the reason).  The boolean columns' ``mean()``
+        skips excluded items.
+
+    Raises
+    ------
+    DataError
+        If the lists differ in length, or a nonword's pronunciation list is
+        missing (None) or empty.
     """
-    spellings = [str(s) for s in spellings]
-    listed = [_accepted(r) for r in regular]
-    if len(listed) != len(spellings):
-        raise DataError(f"score_nonwords: {len(listed)} pronunciation lists for {len(spellings)} nonwords")
+    spellings, regular = [str(s) for s in spellings], list(regular)
+    if len(regular) != len(spellings):
+        raise DataError(f"score_nonwords: {len(regular)} pronunciation lists for {len(spellings)} nonwords")
+    listed = [_accepted(r, s) for r, s in zip(regular, spellings)]
     r = np.asarray(responses, dtype=object)
     if r.ndim not in (1, 2) or r.shape[-1] != len(spellings):
         raise DataError(f"score_nonwords: responses of shape {r.shape} for {len(spellings)} nonwords")
@@ -413,12 +488,14 @@ def score_nonwords(responses, spellings, regular, bodies=None, corpus_inputs=Non
     rows = []
     for rep, row in enumerate(np.atleast_2d(r)):
         for s, resp, ok in zip(spellings, row, listed):
+            resp = _strip(resp)
             rec = {"replica": rep, "spelling": s, "response": resp, "regular": resp in ok}
             if bodies is not None:
                 rec["lenient"] = rec["regular"] or _body_match(resp, s, ok, bodies)
             rec["excluded"] = excluded.get(s, "")
             rows.append(rec)
-    table = pd.DataFrame(rows)
+    columns = ["replica", "spelling", "response", "regular", *["lenient"] * (bodies is not None), "excluded"]
+    table = pd.DataFrame(rows, columns=columns)
     for col in ("regular", "lenient"):
         if col in table:
             table[col] = table[col].astype("boolean").mask(table["excluded"] != "")
@@ -433,15 +510,38 @@ def _body_match(response, spelling, listed, bodies):
 
 # --- corpora ----------------------------------------------------------------------------------------------------
 
+def _missing(value):
+    """Whether a table cell holds no spelling or pronunciation: None, NaN, NA or blank text ("//" too)."""
+    if isinstance(value, str):
+        return not value.strip().strip("/").strip()
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
 def log_frequency(kf, orth):
     """PMSP96's training frequencies: ln(KF + 2) / 12, a homograph's share
     split evenly among its pronunciations (as in Plaut's example file).
 
+    Raises
+    ------
+    DataError
+        If there is not one count per word, or a count is negative or not a
+        finite number.
+
     >>> np.round(log_frequency([15, 16, 16], ["ace", "bass", "bass"]), 4)
     array([0.2361, 0.1204, 0.1204])
     """
-    orth = pd.Series([str(o) for o in orth])
-    return np.log(np.asarray(kf, dtype=float) + 2) / 12 / orth.map(orth.value_counts()).to_numpy()
+    orth = pd.Series([str(o) for o in orth], dtype=object)
+    try:
+        kf = np.asarray(kf, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError("log_frequency: the counts must be numbers") from None
+    if kf.shape != (len(orth),):
+        raise DataError(f"log_frequency: {kf.size} counts for {len(orth)} words")
+    bad = ~np.isfinite(kf) | (kf < 0)
+    if bad.any():
+        k = int(np.argmax(bad))
+        raise DataError(f"log_frequency: word {orth[k]!r} has count {kf[k]}; counts must be finite and at least 0")
+    return np.log(kf + 2) / 12 / orth.map(orth.value_counts()).to_numpy()
 
 
 def environment(table, frequency=None, name="pmsp96"):
@@ -468,6 +568,11 @@ def environment(table, frequency=None, name="pmsp96"):
 
     Raises
     ------
+    DataError
+        For a row without a spelling or a pronunciation (None, NaN or empty
+        text), and for a word listed twice with the same pronunciation (only
+        different pronunciations make a homograph).  Rows are counted from 1,
+        in table order.
     SlotError
         For the first word the code cannot represent.
     """
@@ -475,8 +580,20 @@ def environment(table, frequency=None, name="pmsp96"):
     if missing:
         raise DataError(f"{name}: the word table has no {missing[0]!r} column")
     items = table.reset_index(drop=True).copy()
+    for k, (o, p) in enumerate(zip(items["orth"], items["phon"]), 1):
+        if _missing(o):
+            raise DataError(f"{name}: row {k} (pronunciation {p!r}): no spelling")
+        if _missing(p):
+            raise DataError(f"{name}: word {o!r} (row {k}): no pronunciation")
     items["orth"] = items["orth"].astype(str)
     items["phon"] = items["phon"].map(_strip)
+    repeated = items.duplicated(["orth", "phon"])
+    if repeated.any():
+        k = int(np.argmax(repeated))
+        o, p = items["orth"][k], items["phon"][k]
+        first = int(np.flatnonzero((items["orth"] == o) & (items["phon"] == p))[0])
+        raise DataError(f"{name}: {o!r} appears twice with the same pronunciation /{p}/ (rows {first + 1} and "
+                        f"{k + 1})")
     if isinstance(frequency, str):
         if frequency not in items.columns:
             raise DataError(f"{name}: no column {frequency!r} to take frequencies from")

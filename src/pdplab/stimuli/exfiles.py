@@ -30,9 +30,31 @@ timing (``max:``, ``min:``, ``grace:``), values other than numbers (``-``,
 ``*``, ranges), braces spanning lines or nested (``proc:`` scripts must fit
 on one line).  Examples without ``freq:`` have frequency 1.
 
+Numbers (values, frequencies, ``defI:`` …) are decimal numbers in ASCII, as
+Python's ``float()`` reads them but without its underscores (``1_0`` is not
+10) and non-ASCII digits; NaN and infinities are refused.  In a Xerion-style
+file an example must start on a line of its own when the one before it has a
+header comment (the header belongs to the example after it, not to a second
+one on the same line).
+
 :func:`write_examples` writes Lens files.  It keeps what Lens has no place
 for (item columns, unit labels, group sizes) in comment lines beginning
 ``#@``, so that :func:`read_examples` reads its files back identically.
+:func:`read_examples` checks these comments' values like any other part of
+the file.
+
+What survives the round trip exactly: patterns, frequencies, unit labels,
+group names and order, item labels (text, or an integer index), and item
+columns holding JSON's types: text, integers (``int64``), floats (NaN and
+infinities too) and booleans, with None for a missing value.  What does not:
+a pandas nullable column (``Int64``, ``boolean``) comes back as ``int64`` or
+``bool``, or with a missing value as ``float64`` (NaN) or ``object`` (None);
+a categorical column as plain text; a non-text column name as text (``5`` →
+``"5"``); other index types as text.  Columns of other types (dates, lists
+…) are refused.  Refused too, before anything is written (Lens could not read
+them back as they are): group names that are empty or hold whitespace or one
+of ``( ) { } # ;``; item labels that hold a brace, ``#`` or a line break, or
+begin or end with whitespace (Lens drops it; strip it first).
 """
 
 from __future__ import annotations
@@ -100,6 +122,7 @@ class _Example:
         self.fields, self.meta = {}, {}
         self.blocks = {"I": [], "T": []}
         self.defaults = dict(_DEFAULTS)
+        self.headed = False  # a Xerion example with a header comment
 
     @property
     def label(self):
@@ -169,6 +192,7 @@ def _fail(path, line, example, message):
 
 def _parse_xerion(lines, path, fields):
     examples, ex, part, header = [], None, "I", None
+    headed_end = None  # the line where the last example with a header comment ended
     for number, line in enumerate(lines, 1):
         text, hash_, comment = line.partition("#")
         if not text.strip():
@@ -179,7 +203,11 @@ def _parse_xerion(lines, path, fields):
                 continue
             if ex is None:
                 ex = _Example(len(examples), number)
+                if number == headed_end:
+                    _fail(path, number, ex, f"starts on the line where example {examples[-1].label!r} ends, "
+                                            "so it has no header comment; start it on a line of its own")
                 _xerion_header(ex, header, path, fields)
+                ex.headed, header = header is not None, None
                 ex.blocks = {"I": [_Block(line=number)], "T": [_Block(line=number)]}
                 part = "I"
             if token == ",":
@@ -191,6 +219,7 @@ def _parse_xerion(lines, path, fields):
                 if part == "I":
                     _fail(path, number, ex, "no ',' between the input and target values")
                 examples.append(ex)
+                headed_end = number if ex.headed else None
                 ex = None
             else:
                 ex.blocks[part][0].add(number, token.split())
@@ -217,11 +246,22 @@ def _xerion_header(ex, header, path, fields):
             ex.fields[field] = word
 
 
-def _number(text, path, line, ex, what):
+def _float(text):
+    """``text`` as a finite number, or None: Python's ``float()`` without underscores or non-ASCII digits."""
+    if "_" in text or not text.isascii():
+        return None
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
+        return None
+    return value if np.isfinite(value) else None
+
+
+def _number(text, path, line, ex, what):
+    value = _float(text)
+    if value is None:
         _fail(path, line, ex, f"{what} {text!r} is not a number")
+    return value
 
 
 def _lens_tokens(lines, path):
@@ -281,7 +321,9 @@ def _lens_header(seg, defaults, path):
     while i < len(seg):
         tok, line = seg[i]
         if tok.startswith("#@"):
-            meta.update(_json(tok, path, line, None))
+            value = _json(tok, path, line, None)
+            if "pdplab" in value:
+                meta = _checked_header(value["pdplab"], path, line)
             i += 1
             continue
         key = tok[:-1]
@@ -293,7 +335,43 @@ def _lens_header(seg, defaults, path):
             raise DataError(f"{path}:{line}: unexpected {tok!r} in the header")
         defaults[key] = _number(seg[i + 1][0], path, line, None, tok)
         i += 2
-    return meta.get("pdplab", {})
+    return meta
+
+
+def _checked_header(meta, path, line):
+    """The ``pdplab`` object of a ``#@`` header comment (written by :func:`write_examples`), its values checked."""
+    def check(ok, message):
+        if not ok:
+            raise DataError(f"{path}:{line}: '#@' header: {message}")
+
+    def whole(n):
+        return type(n) is int and n >= 0
+
+    check(isinstance(meta, dict), f"'pdplab' must be a JSON object, not {type(meta).__name__}")
+    check(meta.get("version", _FORMAT_VERSION) == _FORMAT_VERSION and whole(meta.get("version", 1)),
+          f"format version {meta.get('version')!r} is not {_FORMAT_VERSION}, the one this pdplab reads")
+    sizes = {}
+    for key in ("inputs", "targets"):
+        groups = meta.get(key, {})
+        check(isinstance(groups, dict) and all(whole(n) for n in groups.values()),
+              f"{key!r} must map group names to sizes (whole numbers, at least 0)")
+        sizes.update(groups)
+    units = meta.get("units", {})
+    check(isinstance(units, dict) and all(isinstance(u, list) and all(isinstance(x, str) for x in u)
+                                          for u in units.values()),
+          "'units' must map group names to lists of unit labels")
+    if "inputs" in meta and "targets" in meta:
+        for g, labels in units.items():
+            check(len(labels) == sizes.get(g), f"{len(labels)} unit labels for group {g!r}, whose size is "
+                                               f"{sizes.get(g, 'not given')}")
+    columns = meta.get("columns", [])
+    check(isinstance(columns, list) and all(isinstance(c, str) for c in columns),
+          "'columns' must be a list of column names")
+    for key in ("name", "index_name"):
+        check(meta.get(key) is None or isinstance(meta[key], str), f"{key!r} must be text")
+    for key in ("index_numeric", "frequency"):
+        check(isinstance(meta.get(key, False), bool), f"{key!r} must be true or false")
+    return meta
 
 
 def _json(tok, path, line, ex):
@@ -312,7 +390,12 @@ def _lens_example(ex, seg, path):
         tok, line = seg[i]
         key = tok[:-1] if re.fullmatch(r"[A-Za-z]+:", tok) else None
         if tok.startswith("#@"):
-            ex.meta.update(_json(tok, path, line, ex))
+            value = _json(tok, path, line, ex)
+            for column, v in value.items():
+                if not (v is None or isinstance(v, (str, int, float))):
+                    _fail(path, line, ex, f"'#@' comment: column {column!r} holds a {type(v).__name__}; item "
+                                          "values must be text, numbers, booleans or null")
+            ex.meta.update(value)
         elif key in ("I", "T", "B"):
             i = _lens_values(ex, key, seg, i + 1, path)
             continue
@@ -382,15 +465,22 @@ def _environment(examples, meta, path, inputs, targets, units, name):
             other = layout["T" if kind == "I" else "I"]
             for g, row in _patterns(ex, kind, layout[kind], other, path).items():
                 arrays[kind][g][k] = row
-    items, frequency = _items(examples, meta)
-    return Environment(arrays["I"], arrays["T"], items=items, frequency=frequency,
-                       units=units if units is not None else meta.get("units"),
-                       name=name or meta.get("name") or path.stem)
+    items, frequency = _items(examples, meta, path)
+    try:
+        return Environment(arrays["I"], arrays["T"], items=items, frequency=frequency,
+                           units=units if units is not None else meta.get("units"),
+                           name=name or meta.get("name") or path.stem)
+    except DataError as exc:
+        raise DataError(f"{path}: {exc}") from None
 
 
 def _layout(examples, kind, given, path):
     """The groups of one kind and their sizes, in order."""
     if isinstance(given, dict):
+        for g, n in given.items():
+            if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+                raise DataError(f"{path}: {'inputs' if kind == 'I' else 'targets'}: group {g!r} has size {n!r}; "
+                                "a size must be a whole number, at least 0")
         return {str(g): int(n) for g, n in given.items()}
     default = given or ("input" if kind == "I" else "target")
     sizes = {}
@@ -445,30 +535,24 @@ def _dense(block, ex, kind, size, path):
         row = np.array(values, dtype=float)
     except ValueError:
         row = None
-    if row is None or not np.isfinite(row).all():
-        line, bad = next((line, v) for line, tokens in block.chunks for v in tokens if not _is_number(v))
+    text = "".join(values)
+    if row is None or not np.isfinite(row).all() or "_" in text or not text.isascii():
+        line, bad = next((line, v) for line, tokens in block.chunks for v in tokens if _float(v) is None)
         _fail(path, line, ex, f"{_WHAT[kind]} value {bad!r} is not a number")
     return row
-
-
-def _is_number(text):
-    try:
-        return bool(np.isfinite(float(text)))
-    except ValueError:
-        return False
 
 
 def _sparse(block, ex, kind, size, path):
     row = np.full(size, ex.defaults["defI" if kind == "I" else "defT"])
     for line, tokens in block.chunks:
         for tok in tokens:
-            if not tok.isdigit() or int(tok) >= size:
+            if not re.fullmatch(r"[0-9]+", tok) or int(tok) >= size:
                 _fail(path, line, ex, f"{tok!r} is not a unit number of group {block.group!r} (0-{size - 1})")
             row[int(tok)] = ex.defaults["actI" if kind == "I" else "actT"]
     return row
 
 
-def _items(examples, meta):
+def _items(examples, meta, path):
     names = [ex.name if ex.name is not None else str(ex.number) for ex in examples]
     freq = [ex.freq for ex in examples]
     frequency = None if all(f is None for f in freq) else np.array([1.0 if f is None else f for f in freq])
@@ -477,7 +561,11 @@ def _items(examples, meta):
         items = pd.DataFrame([ex.meta for ex in examples], columns=meta["columns"], index=index) \
             if meta["columns"] else pd.DataFrame(index=index)
         if meta.get("index_numeric"):
-            items.index = items.index.astype(int).rename(meta.get("index_name"))
+            for ex, label in zip(examples, index):
+                if not re.fullmatch(r"-?[0-9]+", label):
+                    _fail(path, ex.line, ex, f"name {label!r} is not a whole number, which the '#@' header says "
+                                             "every name is (index_numeric)")
+            items.index = pd.Index([int(label) for label in index], name=meta.get("index_name"))
         else:
             items.index.name = meta.get("index_name")
         return items, frequency if meta.get("frequency") else None
@@ -511,11 +599,28 @@ def write_examples(environment, path, sparse=False):
     of active units (``{group} units``) where a pattern is all 0s and 1s.
     Item columns, unit labels and group sizes go in ``#@`` comments, which
     Lens skips.  The file is written atomically.
+
+    Raises
+    ------
+    DataError
+        Before writing anything, for what the file could not hold as it is
+        (see the module notes): a group name that is empty or holds
+        whitespace or one of ``( ) { } # ;``; an item label with a brace,
+        ``#``, a line break, or whitespace at either end; an item column of
+        a type other than text, number or boolean.
     """
+    for kind, arrays in (("input", environment.inputs), ("target", environment.targets)):
+        for g in arrays:
+            if not str(g) or re.search(r"[(){}#;\s]", str(g)):
+                raise DataError(f"{path}: {kind} group name {str(g)!r} is empty or holds whitespace or one of "
+                                "( ) { } # ;, which a Lens group name cannot")
     for label in environment.labels:
         if re.search(r"[{}#\n\r]", str(label)):
             raise DataError(f"{path}: item label {str(label)!r} holds a brace, '#' or a line break, which a Lens "
                             "name cannot")
+        if str(label) != str(label).strip():
+            raise DataError(f"{path}: item label {str(label)!r} begins or ends with whitespace, which a Lens name "
+                            "loses; strip it first")
     items = environment.items
     header = {
         "name": environment.name,
