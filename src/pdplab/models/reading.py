@@ -599,9 +599,12 @@ def environment(table, frequency=None, name="pmsp96"):
             raise DataError(f"{name}: no column {frequency!r} to take frequencies from")
         frequency = items[frequency].to_numpy()
     items.index = pd.Index(unique_labels(items["orth"]), name="item")
+    try:
+        inputs, targets = encode_spelling(list(items["orth"])), encode_pronunciation(list(items["phon"]))
+    except SlotError as exc:
+        exc.args = (f"{name}: {exc}",)  # the corpus first; still a SlotError with its reason
+        raise exc from None
     return Environment(
-        {"orthography": encode_spelling(list(items["orth"]))},
-        {"phonology": encode_pronunciation(list(items["phon"]))},
-        items=items, frequency=frequency, name=name,
+        {"orthography": inputs}, {"phonology": targets}, items=items, frequency=frequency, name=name,
         units={"orthography": GRAPHEME_UNITS, "phonology": PHONEME_UNITS},
     )

@@ -88,11 +88,9 @@ def pmsp96(corpus="english", size=3000):
     shares = table["orth"].map(table["orth"].value_counts()).to_numpy()  # a homograph's pronunciations
     table["actual_frequency"] = (kf + 2) / (kf.max() + 2) / shares
     table["sqrt_frequency"] = np.sqrt(kf + 2) / np.sqrt(kf.max() + 2) / shares
-    name = "pmsp96-english" if str(corpus) == "english" else Path(corpus).name
-    try:
-        return reading.environment(table, frequency="log_frequency", name=name)
-    except DataError as exc:
-        raise DataError(f"{corpus}: {exc}") from None
+    # The environment's name opens its error messages: the corpus path, for a file.
+    name = "pmsp96-english" if str(corpus) == "english" else str(corpus)
+    return reading.environment(table, frequency="log_frequency", name=name)
 
 
 def _english(size):
