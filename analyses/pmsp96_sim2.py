@@ -14,18 +14,9 @@ epochs (this project's choice).  ``--set
 environment.frequency=sqrt_frequency`` trains the square-root variant.
 """
 
-from pdplab.models import reading_claims as rc
+from pdplab.models.reading_claims import analyse, check  # noqa: F401 - the reproduction's protocol
 
 NAME = "pmsp96-sim2"
 TITLE = "Plaut et al. (1996), Simulation 2: words, nonwords and frequency × consistency (actual frequencies)"
 SPEC = "pmsp96_sim2.toml"
 RECORDED = ("phonology",)
-
-
-def check(experiment):
-    rc.check_corpus(experiment.environment)
-
-
-def analyse(ds, experiment):
-    claims, tables = rc.reading_claims(ds, experiment.environment)
-    return claims, rc.figures(tables)

@@ -30,7 +30,7 @@ from . import reading
 from .semantic import quartiles
 
 __all__ = ["PUBLISHED", "check_corpus", "word_accuracy", "nonword_scores", "taraban_errors", "taraban_curves",
-           "reading_claims", "figures"]
+           "reading_claims", "figures", "check", "analyse"]
 
 #: PMSP96's Simulation 1 results (Table 7 and text) and the human data beside them, as shares.
 PUBLISHED = {
@@ -267,3 +267,14 @@ def figures(tables):
             "each replica's cell mean, whiskers: interquartile range."),
         **curves,
     }
+
+
+def check(experiment):
+    """A reproduction's check before training (see :mod:`pdplab.reproduce`)."""
+    check_corpus(experiment.environment)
+
+
+def analyse(ds, experiment):
+    """A reproduction's analysis (see :mod:`pdplab.reproduce`): the claims and figures."""
+    claims, tables = reading_claims(ds, experiment.environment)
+    return claims, figures(tables)
