@@ -1,5 +1,5 @@
 """Analyses of results: functions from Datasets to Datasets and DataFrames."""
 
-from . import regularity, rsa
+from . import curves, regularity, rsa
 
-__all__ = ["regularity", "rsa"]
+__all__ = ["curves", "regularity", "rsa"]
