@@ -249,8 +249,8 @@ def test_environment(language):
     trained = language[language["class"] != "novel"]
     env = pt.environment(trained)
     assert isinstance(env, pl.Environment) and len(env) == 500
-    assert env.inputs["stem"].shape == (500, 20) and env.targets["past"].shape == (500, 20)
-    assert env.units["stem"] == list(pt.UNITS) == env.units["past"]
+    assert env.inputs["stem_features"].shape == (500, 20) and env.targets["past_features"].shape == (500, 20)
+    assert env.units["stem_features"] == list(pt.UNITS) == env.units["past_features"]
     assert list(env.labels) == list(trained["stem"])
     assert {"stem", "past", "suffix", "class", "template", "token_frequency"} <= set(env.items.columns)
     assert (env.frequency == trained["token_frequency"].to_numpy()).all()

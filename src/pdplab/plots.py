@@ -12,7 +12,7 @@ import numpy as np
 
 __all__ = ["BAND", "learning_curves", "rdm_heatmap", "dendrograms", "mds_trajectories", "separation_curves",
            "fact_curves", "damage_curves", "singular_modes", "mode_curves", "half_times", "accuracy_curve",
-           "published_bars", "condition_means", "condition_curves", "save_figure"]
+           "published_bars", "condition_means", "condition_curves", "class_curves", "rate_curve", "save_figure"]
 
 #: What the shaded bands of every figure show.
 BAND = "line: median over replicas; band: interquartile range (25th–75th percentile)"
@@ -36,8 +36,12 @@ def save_figure(fig, path, dpi=120):
 def _band(ax, values, dim="epoch", label=None, color=None, **line):
     """Plot the median of ``values`` over replicas against ``dim``, with the
     interquartile range shaded."""
+    import warnings
+
     x = values[dim].values
-    q = values.quantile([0.25, 0.5, 0.75], dim="replica").transpose("quantile", dim).values
+    with warnings.catch_warnings():  # epochs where no replica has a value stay blank
+        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
+        q = values.quantile([0.25, 0.5, 0.75], dim="replica").transpose("quantile", dim).values
     drawn, = ax.plot(x, q[1], label=label, color=color, **line)
     ax.fill_between(x, q[0], q[2], color=drawn.get_color(), alpha=0.2, linewidth=0)
     return drawn
@@ -321,4 +325,33 @@ def condition_curves(curves, ylabel="error"):
     ax.set_ylabel(ylabel)
     ax.set_yscale("log", nonpositive="clip")  # the late differences between conditions are small
     ax.legend(frameon=False, fontsize="x-small", ncols=2)
+    return fig
+
+
+def class_curves(curves, ylabel):
+    """One band per level of the last dimension of ``curves`` (replica, epoch, level)."""
+    fig = _figure(figsize=(5.5, 3.5))
+    ax = fig.add_subplot()
+    level = curves.dims[-1]
+    colours = _colours(list(curves[level].values))
+    for value in curves[level].values:
+        _band(ax, curves.sel({level: value}), label=str(value), color=colours[value])
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0, 1.02)
+    ax.legend(frameon=False, fontsize="small")
+    return fig
+
+
+def rate_curve(rate, vocabulary, ylabel="overregularized (share of irregular tokens)"):
+    """A rate over epochs (replica, epoch) as a band, with the vocabulary size on a second axis."""
+    fig = _figure(figsize=(5.5, 3.5))
+    ax = fig.add_subplot()
+    _band(ax, rate, color="tab:red")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    size = ax.twinx()
+    size.plot(rate["epoch"].values, vocabulary, color="grey", linewidth=1)
+    size.set_ylabel("verbs in the vocabulary", color="grey")
     return fig

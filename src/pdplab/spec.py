@@ -53,6 +53,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 import tomli_w
 
 from .core.network import Group, Network, Projection
@@ -92,7 +95,7 @@ SCHEMA = {
             }
         ],
     },
-    "environment": {**STIMULI_REF, "test": STIMULI_REF},
+    "environment": {**STIMULI_REF, "test": STIMULI_REF, "grow": str},
     "training": {
         "epochs": int, "optimizer": str, "lr": NUMBERS, "momentum": NUMBERS, "decay": NUMBERS,
         "optimizer_options": {str: NUMBER}, "update": str, "batch_size": int, "order": str,
@@ -331,6 +334,11 @@ def _build(spec, path):
         env_spec = spec["environment"]
         environment = _environment(env_spec, network, path, "environment")
         test = _environment(env_spec["test"], network, path, "environment.test") if "test" in env_spec else None
+        growth = {}
+        if "grow" in env_spec:
+            vocabulary = environment
+            environment, growth = _growth(vocabulary, env_spec["grow"], path)
+            test = vocabulary if test is None else vocabulary.with_test(test, column="grown")
         for env in (environment, test):
             if env is not None:
                 env.arrays(network)
@@ -344,6 +352,11 @@ def _build(spec, path):
                 }
                 for epoch, changes in _schedule_epochs(training["schedule"], path).items()
             }
+        for epoch, change in growth.items():
+            if "environment" in training.get("schedule", {}).get(epoch, {}):
+                raise SpecError(f"{path}: training.schedule.{epoch}.environment: the vocabulary grows at that "
+                                f"epoch (environment.grow); give one or the other")
+            training.setdefault("schedule", {}).setdefault(epoch, {}).update(change)
         section = "recording"
         record = as_record(Record(**spec.get("recording", {})), network)
         check_names(record, test or environment)
@@ -428,6 +441,22 @@ def _environment(ref, network, path, where):
         return read_patterns(file, network, frequency=ref.get("frequency"))
     except DataError as exc:
         raise SpecError(f"{path}: {where}.file: {exc}") from None
+
+
+def _growth(vocabulary, column, path):
+    """The items trained from the start, and the schedule that adds the others:
+    each item joins at the epoch its ``column`` gives (never where it is NaN)."""
+    if column not in vocabulary.items.columns:
+        raise SpecError(f"{path}: environment.grow: the items have no column {column!r}")
+    enters = pd.to_numeric(vocabulary.items[column], errors="coerce").to_numpy(dtype=float)
+    joins = np.isfinite(enters)
+    if not joins.any() or (enters[joins] < 0).any() or (enters[joins] != np.round(enters[joins])).any():
+        raise SpecError(f"{path}: environment.grow: column {column!r} must give each item a whole epoch ≥ 0 "
+                        f"(NaN: never trained)")
+    start = max(enters[joins].min(), 0)
+    schedule = {int(e): {"environment": vocabulary.subset(joins & (enters <= e), name=f"{vocabulary.name}@{int(e)}")}
+                for e in np.unique(enters[joins]) if e > start}
+    return vocabulary.subset(joins & (enters <= start)), schedule
 
 
 def _with_frequency(env, column, path, where):

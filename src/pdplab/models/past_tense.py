@@ -24,7 +24,7 @@ What this module builds
 - :func:`classify`: each response as ``correct``, ``overregularized``,
   ``no change``, ``other irregularization`` or ``other``.
 - :func:`environment`: a :class:`~pdplab.Environment` with input group
-  ``stem`` and output group ``past``.
+  ``stem_features`` and output group ``past_features``.
 
 Sources, and what could and could not be checked
 ------------------------------------------------
@@ -124,6 +124,8 @@ FEATURES = ("vowel", "voiced", "manner1", "manner2", "place1", "place2")
 
 #: The 20 unit labels of the ``stem`` and ``past`` groups: ``p1:vowel`` …
 #: ``p3:place2``, ``suffix:1``, ``suffix:2``.
+#: The network's input and output groups (not ``stem`` and ``past``: those name the item columns).
+INPUT, OUTPUT = "stem_features", "past_features"
 UNITS = tuple(f"p{k}:{f}" for k in (1, 2, 3) for f in FEATURES) + ("suffix:1", "suffix:2")
 
 #: The suffixes: none and the three allomorphs of the regular past.
@@ -796,8 +798,8 @@ def environment(table, name="plunkett-marchman"):
     Returns
     -------
     Environment
-        Input group ``stem`` (:func:`encode_stems`, 20 units) and output
-        group ``past`` (:func:`encode_pasts`, 20 units), both labelled
+        Input group ``stem_features`` (:func:`encode_stems`, 20 units) and output
+        group ``past_features`` (:func:`encode_pasts`, 20 units), both labelled
         :data:`UNITS`; items labelled by stem, with the table's columns;
         frequency the ``token_frequency`` column (None when the table has
         none or every verb's is 0, e.g. novel verbs only).
@@ -836,5 +838,5 @@ def environment(table, name="plunkett-marchman"):
         if freq.sum() > 0:
             frequency = freq
     items.index = pd.Index(stems, name="item")
-    return Environment({"stem": encode_stems(stems)}, {"past": encode_pasts(pasts, suffixes)}, items=items,
-                       frequency=frequency, units={"stem": UNITS, "past": UNITS}, name=name)
+    return Environment({INPUT: encode_stems(stems)}, {OUTPUT: encode_pasts(pasts, suffixes)}, items=items,
+                       frequency=frequency, units={INPUT: UNITS, OUTPUT: UNITS}, name=name)

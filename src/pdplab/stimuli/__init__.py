@@ -1,6 +1,7 @@
 """Stimulus sets: the shipped published tables, and pattern tables read from CSV."""
 
 from .exfiles import read_examples, write_examples
+from .plunkett_marchman import plunkett_marchman_1993
 from .pmsp96 import pmsp96
 from .semantic import rogers_mcclelland_2004, rumelhart_todd_1993, rumelhart_todd_1993_items
 from .tables import read_patterns, write_patterns
@@ -11,12 +12,14 @@ STIMULI = {
     "rogers_mcclelland_2004": rogers_mcclelland_2004,
     "rumelhart_todd_1993_items": rumelhart_todd_1993_items,
     "pmsp96": pmsp96,
+    "plunkett_marchman_1993": plunkett_marchman_1993,
 }
 
 #: Shipped stimulus sets that are built from a corpus (``environment.corpus`` in a spec).
 FROM_CORPUS = ("pmsp96",)
 
 __all__ = [
-    "STIMULI", "FROM_CORPUS", "pmsp96", "rumelhart_todd_1993", "rogers_mcclelland_2004", "rumelhart_todd_1993_items",
+    "STIMULI", "FROM_CORPUS", "pmsp96", "plunkett_marchman_1993", "rumelhart_todd_1993", "rogers_mcclelland_2004",
+    "rumelhart_todd_1993_items",
     "read_patterns", "write_patterns", "read_examples", "write_examples",
 ]

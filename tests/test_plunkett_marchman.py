@@ -1,0 +1,57 @@
+"""Plunkett & Marchman's growing vocabulary: the spec's growth schedule and the reproduction."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pdplab as pl
+from pdplab.cli import main
+from pdplab.stimuli import plunkett_marchman_1993
+
+MODELS = Path(__file__).resolve().parents[1] / "models"
+
+
+def test_the_vocabulary_grows_as_its_items_say():
+    vocabulary = plunkett_marchman_1993(novel=10)
+    enters = vocabulary.items["enters"]
+    assert (enters == 0).sum() == 20 and enters.isna().sum() == 10  # novel stems never trained
+    assert enters.max() == 80 * 5 + 400  # one verb every 5 epochs to 100, then one an epoch to 500
+    exp = pl.load_spec(MODELS / "plunkett_marchman_1993.toml")
+    assert len(exp.environment) == 20 and set(exp.environment.items["enters"]) == {0}
+    schedule = exp.training["schedule"]
+    assert len(schedule) == 480 and len(schedule[5]["environment"]) == 21 and len(schedule[800]["environment"]) == 500
+    assert len(exp.training["test"]) == 711  # every verb and the novel stems are recorded
+    # Training sees the new verb from its epoch on: its error changes only then.
+    ds = exp.run(replicas=1)
+    late = exp.training["test"].items.index[exp.training["test"].items["enters"] == 800][0]
+    err = ds["train_error"].sel(item=late)
+    assert np.isnan(err.sel(train_epoch=799)) or err.sel(train_epoch=799) == err.sel(train_epoch=700)
+    assert plunkett_marchman_1993(seed=3).items.equals(plunkett_marchman_1993(seed=3).items)
+
+
+@pytest.mark.parametrize("grow, words", [
+    ("nothing", ["environment.grow", "no column 'nothing'"]),
+    ("class", ["whole epoch"]),
+    ("token_frequency", ["every frequency is zero"]),  # at epoch 0 only the novel stems, never drawn
+])
+def test_a_bad_growth_column_is_one_line(grow, words):
+    with pytest.raises(pl.SpecError) as e:
+        pl.load_spec(MODELS / "plunkett_marchman_1993.toml", [f"environment.grow={grow}"])
+    assert all(w in str(e.value) for w in words) and "\n" not in str(e.value)
+
+
+def test_a_short_reproduction(tmp_path):
+    out = tmp_path / "pm"
+    assert main(["reproduce", "plunkett-marchman-1993", "--out", str(out), "--replicas", "6",
+                 "--set", "training.epochs=500", "--quiet"]) == 0
+    table = pd.read_csv(out / "claims.csv").set_index("claim")
+    assert len(table) == 5
+    # By epoch 500 the vocabulary has 200 verbs: the network has begun to overregularize, verb by verb.
+    assert table.loc["overregularization begins only once the vocabulary has grown past its first verbs",
+                     "holds"] == "yes"
+    assert table.loc["micro U-shapes: irregular verbs are right, then overregularized, then right again",
+                     "holds"] == "yes"
+    for name in ("learning_curves", "overregularization"):
+        assert (out / "figures" / f"{name}.png").stat().st_size > 0
