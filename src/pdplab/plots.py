@@ -12,7 +12,8 @@ import numpy as np
 
 __all__ = ["BAND", "learning_curves", "rdm_heatmap", "dendrograms", "mds_trajectories", "separation_curves",
            "fact_curves", "damage_curves", "singular_modes", "mode_curves", "half_times", "accuracy_curve",
-           "published_bars", "condition_means", "condition_curves", "class_curves", "rate_curve", "save_figure"]
+           "published_bars", "condition_means", "condition_curves", "class_curves", "rate_curve", "save_figure",
+           "rate_band", "outcome_bars"]
 
 #: What the shaded bands of every figure show.
 BAND = "line: median over replicas; band: interquartile range (25th–75th percentile)"
@@ -354,4 +355,35 @@ def rate_curve(rate, vocabulary, ylabel="overregularized (share of irregular tok
     size = ax.twinx()
     size.plot(rate["epoch"].values, vocabulary, color="grey", linewidth=1)
     size.set_ylabel("verbs in the vocabulary", color="grey")
+    return fig
+
+
+def rate_band(rate, ylabel):
+    """A rate over epochs (replica, epoch) as a band."""
+    fig = _figure(figsize=(5.5, 3.5))
+    ax = fig.add_subplot()
+    _band(ax, rate, color="tab:red")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    return fig
+
+
+def outcome_bars(shares):
+    """Grouped bars of shares with dims outcome, replica and one group dimension: the median over
+    replicas, whiskers the interquartile range."""
+    fig = _figure(figsize=(6, 3.5))
+    ax = fig.add_subplot()
+    group_dim = next(d for d in shares.dims if d not in ("outcome", "replica"))
+    outcomes, groups = list(shares["outcome"].values), list(shares[group_dim].values)
+    q = shares.quantile([0.25, 0.5, 0.75], dim="replica").transpose("quantile", "outcome", group_dim).values
+    width = 0.8 / max(len(groups), 1)
+    x = np.arange(len(outcomes))
+    for k, group in enumerate(groups):
+        ax.bar(x + k * width, q[1, :, k], width, label=str(group),
+               yerr=[q[1, :, k] - q[0, :, k], q[2, :, k] - q[1, :, k]], capsize=2)
+    ax.set_xticks(x + width * (len(groups) - 1) / 2, outcomes, rotation=20, ha="right", fontsize="small")
+    ax.set_ylabel("share of stems")
+    ax.set_ylim(0, 1.02)
+    ax.legend(frameon=False, fontsize="small")
     return fig

@@ -1,5 +1,6 @@
 """Stimulus sets: the shipped published tables, and pattern tables read from CSV."""
 
+from .english_past_tense import english_past_tense, english_past_tense_wugs
 from .exfiles import read_examples, write_examples
 from .plunkett_marchman import plunkett_marchman_1993
 from .pmsp96 import pmsp96
@@ -13,6 +14,7 @@ STIMULI = {
     "rumelhart_todd_1993_items": rumelhart_todd_1993_items,
     "pmsp96": pmsp96,
     "plunkett_marchman_1993": plunkett_marchman_1993,
+    "english_past_tense": english_past_tense, "english_past_tense_wugs": english_past_tense_wugs,
 }
 
 #: Shipped stimulus sets that are built from a corpus (``environment.corpus`` in a spec).
@@ -20,6 +22,6 @@ FROM_CORPUS = ("pmsp96",)
 
 __all__ = [
     "STIMULI", "FROM_CORPUS", "pmsp96", "plunkett_marchman_1993", "rumelhart_todd_1993", "rogers_mcclelland_2004",
-    "rumelhart_todd_1993_items",
+    "rumelhart_todd_1993_items", "english_past_tense", "english_past_tense_wugs",
     "read_patterns", "write_patterns", "read_examples", "write_examples",
 ]

@@ -1,0 +1,59 @@
+"""The English past-tense reproduction: stimuli, classification, a short run."""
+
+import numpy as np
+import pandas as pd
+
+from pdplab.cli import main
+from pdplab.models.english_past_tense_claims import classify
+from pdplab.stimuli import STIMULI
+from pdplab.stimuli.english_past_tense import WUGS, english_past_tense, english_past_tense_wugs
+
+
+def test_stimuli_classes_and_wugs():
+    env = english_past_tense()
+    items = env.items
+    assert len(items) == 500 and STIMULI["english_past_tense"] is english_past_tense
+    assert items["class"].value_counts().to_dict() == {"regular": 404, "vowel change": 55, "other irregular": 24,
+                                                       "no change": 15, "suppletive": 2}
+    assert items.loc["walk", "regular_past"] == "W AO K T" and items.loc["go", "past_phon"] == "W EH N T"
+    assert np.allclose(env.frequency, np.log1p(items["frequency"]))
+    wugs = english_past_tense_wugs()
+    w = wugs.items
+    assert len(w) == len(WUGS) and not set(w.index) & set(items.index)
+    assert (w["class"] == "novel rhyming").sum() == 15 and (w["class"] == "novel").sum() == 15
+    assert w.loc["spling", "class"] == "novel rhyming" and "sing" in w.loc["spling", "rhymes_with"]
+    assert w.loc["blafe", "class"] == "novel" and w.loc["blafe", "past_phon"] == "B L EY F T"
+    assert wugs.frequency is None
+
+
+def test_classify_hand_made_responses():
+    table = pd.DataFrame({"stem_phon": ["G OW", "HH IH T", "S IH NG", "W AO K", "S P L IH NG", "K IY P"],
+                          "past_phon": ["W EH N T", "HH IH T", "S AE NG", "W AO K T", "S P L IH NG D", "K EH P T"],
+                          "class": ["suppletive", "no change", "vowel change", "regular", "novel rhyming",
+                                    "other irregular"]})
+    responses = [["W EH N T", "HH IH T", "S AE NG", "W AO K T", "S P L IH NG D", "K EH P T"],
+                 ["G OW D", "HH IH T IH D", "S AE NG D", "W AO K", "S P L AE NG", "K IY P T"],
+                 ["W EH N T IH D", "HH AE T", "S IH NG", "W EY K", "S P L IH NG", "K AE P T"],
+                 ["B L AH", "HH IH T", "S AE NG", "W AO K D", "S P L IH NG T", "HH AE D"]]
+    out = classify(np.array(responses, dtype=object), table)
+    assert out.tolist() == [
+        ["correct"] * 6,
+        ["overregularized", "overregularized", "overregularized", "no change", "other irregularization",
+         "overregularized"],
+        ["overregularized", "other irregularization", "no change", "other irregularization", "no change",
+         "other irregularization"],
+        ["other", "correct", "correct", "other", "other", "other"],
+    ]
+
+
+def test_a_short_reproduction(tmp_path):
+    out = tmp_path / "ept"
+    assert main(["reproduce", "english-past-tense", "--out", str(out), "--replicas", "6",
+                 "--set", "training.epochs=8", "--set", "recording.every=4", "--quiet"]) == 0
+    table = pd.read_csv(out / "claims.csv").set_index("claim")
+    assert len(table) == 7
+    assert set(table["holds"]) <= {"yes", "no", "not evaluable"}
+    assert "most novel stems get their regular past" in table.index
+    assert "novel stems that rhyme with irregular verbs get a regular past less often" in table.index
+    for name in ("learning_curves", "overregularization", "wugs"):
+        assert (out / "figures" / f"{name}.png").stat().st_size > 0
