@@ -55,3 +55,13 @@ def test_a_short_reproduction(tmp_path):
                      "holds"] == "yes"
     for name in ("learning_curves", "overregularization"):
         assert (out / "figures" / f"{name}.png").stat().st_size > 0
+
+
+def test_the_whole_vocabulary_from_the_start_has_no_onset_claim(tmp_path):
+    out = tmp_path / "pm91"
+    assert main(["reproduce", "plunkett-marchman-1991", "--out", str(out), "--replicas", "6",
+                 "--set", "training.epochs=100", "--quiet"]) == 0
+    table = pd.read_csv(out / "claims.csv")
+    assert len(table) == 4 and not table["claim"].str.startswith("overregularization begins").any()
+    exp = pl.load_spec(MODELS / "plunkett_marchman_1991.toml")
+    assert len(exp.environment) == 500 and not exp.training.get("schedule")

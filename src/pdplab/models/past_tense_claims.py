@@ -28,9 +28,10 @@ ONSET_RATE = 0.02
 LOW_RATE = 0.10
 
 
-def outcomes(ds):
+def outcomes(ds, joins="enters"):
     """Each replica's outcome for each verb at each recorded epoch, None before the verb
-    joined the vocabulary (novel stems: always classified).
+    joined the vocabulary (item column ``joins``, the spec's ``environment.grow``; novel
+    stems: always classified).
 
     Returns
     -------
@@ -44,7 +45,7 @@ def outcomes(ds):
     outcome, _ = pt.classify(responses, pd.DataFrame(table))
     outcome = np.asarray(outcome, dtype=object)
     novel = ds["class"].values == "novel"
-    joined = (ds["enters"].values[None, :] <= ds["epoch"].values[:, None]) | novel[None, :]
+    joined = (ds[joins].values[None, :] <= ds["epoch"].values[:, None]) | novel[None, :]
     outcome = np.where(joined[None], outcome, None)
     return xr.DataArray(outcome, dims=("replica", "epoch", "item"),
                         coords={k: v for k, v in ds["item"].coords.items()} | {"epoch": ds["epoch"],
@@ -68,15 +69,16 @@ def _mean_over_epochs(rate):
         return np.where(defined, rate, 0).sum(axis=1) / defined.sum(axis=1)
 
 
-def pm_claims(ds):
-    """The claims, and the tables behind the figures."""
-    out = outcomes(ds)
+def pm_claims(ds, joins="enters"):
+    """The claims, and the tables behind the figures (``joins``: the item column giving
+    the epoch each verb joins the vocabulary)."""
+    out = outcomes(ds, joins)
     values = out.values
     cls = ds["class"].values
     epochs = ds["epoch"].values
     irregular = np.isin(cls, IRREGULAR)
     rate = _token_rate(values, ds, irregular)  # replica, epoch
-    vocabulary = (ds["enters"].values[None, :] <= epochs[:, None]).sum(axis=1)  # epoch
+    vocabulary = (ds[joins].values[None, :] <= epochs[:, None]).sum(axis=1)  # epoch
     first = int(vocabulary[0])
     onset_index = [np.flatnonzero(r >= ONSET_RATE) for r in rate]
     onset = np.array([vocabulary[i[0]] if len(i) else np.nan for i in onset_index], dtype=float)
@@ -97,7 +99,7 @@ def pm_claims(ds):
     novel = cls == "novel"
     generalised = (values[:, -1, novel] == "correct").mean(axis=1)
 
-    claims = [
+    onset_claim = [] if vocabulary.min() == vocabulary.max() else [
         cl.greater(
             "overregularization begins only once the vocabulary has grown past its first verbs",
             "errors begin after a period of rote learning, once the vocabulary passes a critical mass "
@@ -105,7 +107,8 @@ def pm_claims(ds):
             onset, np.full_like(onset, first),
             f"per replica: vocabulary size when {ONSET_RATE:.0%} of the trained irregular tokens are first "
             f"overregularized − the first vocabulary ({first} verbs)",
-            measured=f"vocabulary at onset, median [IQR] {quartiles(onset, 0)} verbs"),
+            measured=f"vocabulary at onset, median [IQR] {quartiles(onset, 0)} verbs")]
+    claims = onset_claim + [
         cl.below(
             "the overregularization rate stays low",
             "a few per cent of irregular tokens (Plunkett & Marchman 1993; children 4.2%, Marcus et al. 1992)",
@@ -125,7 +128,9 @@ def pm_claims(ds):
             "high token frequency protects arbitrary mappings (Plunkett & Marchman 1991)",
             [cl.greater(f"{c} more than arbitrary", "", mean_by_class[c], mean_by_class["arbitrary"],
                         f"per replica: mean token-weighted overregularization rate of {c} − of arbitrary verbs")
-             for c in ("vowel change", "identity")]),
+             for c in ("vowel change", "identity")],
+            measured="mean token-weighted rate by class, median [IQR]: " + ", ".join(
+                f"{c} {quartiles(100 * v, 1)}%" for c, v in mean_by_class.items())),
         cl.greater(
             "irregular verbs of low token frequency are overregularized more than frequent ones",
             "token frequency protects irregular verbs (Plunkett & Marchman 1991, 1993)",
@@ -157,5 +162,5 @@ def figures(tables):
 
 def analyse(ds, experiment):
     """A reproduction's analysis (see :mod:`pdplab.reproduce`)."""
-    claims, tables = pm_claims(ds)
+    claims, tables = pm_claims(ds, experiment.spec["environment"].get("grow", "enters"))
     return claims, figures(tables)

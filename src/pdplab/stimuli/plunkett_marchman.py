@@ -7,7 +7,8 @@ network on a small vocabulary first and then added verbs as training went
 on; :func:`plunkett_marchman_1993` gives every verb the epoch at which it
 enters training (item column ``enters``; NaN for novel stems, never
 trained), which a spec turns into an environment schedule with
-``environment.grow = "enters"``.
+``environment.grow = "enters"``; ``environment.grow = "from_start"`` trains
+the whole vocabulary from the start, as Plunkett & Marchman (1991) did.
 
 This project's choices, as the paper's figures could not be verified: the
 first 20 verbs are 12 regular, 4 vowel change, 2 identity and the 2
@@ -61,7 +62,9 @@ def plunkett_marchman_1993(seed=0, novel=211, every_until_100=5):
     Environment
         Input group ``stem``, output group ``past``; item columns ``stem``,
         ``past``, ``suffix``, ``class``, ``template``, ``token_frequency``,
-        ``token`` (high, low) and ``enters``; trained by token frequency.
+        ``token`` (high, low), ``enters`` (the growing vocabulary of 1993) and
+        ``from_start`` (0 for every verb: the whole vocabulary from the start,
+        as in 1991); trained by token frequency.
     """
     from ..models import past_tense
 
@@ -86,4 +89,5 @@ def plunkett_marchman_1993(seed=0, novel=211, every_until_100=5):
     table["enters"] = np.nan
     table.loc[first, "enters"] = 0
     table.loc[later, "enters"] = np.cumsum(gaps)
-    return past_tense.environment(table, name="plunkett-marchman-1993")
+    table["from_start"] = np.where(table["class"] == "novel", np.nan, 0.0)  # Plunkett & Marchman 1991
+    return past_tense.environment(table, name="plunkett-marchman")
