@@ -17,7 +17,7 @@ _WHERE = {
     "gradients": ".core.propagate", "inspect": ".core.propagate",
     "Record": ".core.record", "weights_from_dataset": ".core.record",
     "train": ".core.train", "Environment": ".environment",
-    "SpecError": ".spec", "load_spec": ".spec", "open_sweep": ".sweep",
+    "SpecError": ".spec", "load_spec": ".spec", "open_sweep": ".sweep_store",
 }
 
 from .exceptions import DataError, DivergenceError, NetworkError, PdplabError  # noqa: E402

@@ -176,7 +176,7 @@ def cmd_info(args):
 
 def _open(path):
     from .core.files import load
-    from .sweep import open_sweep
+    from .sweep_store import open_sweep
 
     return open_sweep(path) if Path(path).is_dir() else load(path)
 
