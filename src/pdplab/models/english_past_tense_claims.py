@@ -238,7 +238,7 @@ def figures(tables):
     from .. import plots
 
     out = tables["outcomes"]
-    trained = out.where(~out["class"].isin(["novel", "novel rhyming"]))
+    trained = out.isel(item=np.flatnonzero(~np.isin(out["class"].values, ["novel", "novel rhyming"])))
     correct = curves.learning_curves(trained, by="class", levels=list(OUTCOMES))
     wugs = out.isel(item=np.flatnonzero(np.isin(out["class"].values, ["novel", "novel rhyming"])))
     shares = xr.concat([(wugs.isel(epoch=-1) == o).groupby("class").mean("item") for o in OUTCOMES],
