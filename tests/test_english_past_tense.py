@@ -16,7 +16,7 @@ def test_stimuli_classes_and_wugs():
     assert items["class"].value_counts().to_dict() == {"regular": 404, "vowel change": 55, "other irregular": 24,
                                                        "no change": 15, "suppletive": 2}
     assert items.loc["walk", "regular_past"] == "W AO K T" and items.loc["go", "past_phon"] == "W EH N T"
-    assert np.allclose(env.frequency, np.log1p(items["frequency"]))
+    assert np.allclose(env.frequency, np.sqrt(items["frequency"]))
     wugs = english_past_tense_wugs()
     w = wugs.items
     assert len(w) == len(WUGS) and not set(w.index) & set(items.index)

@@ -18,7 +18,6 @@ import xarray as xr
 from .. import claims as cl
 from ..analysis import curves
 from ..stimuli.english_past_tense import IRREGULAR, OUTPUT
-from ..stimuli.english_verbs import regular_past
 from .semantic import quartiles
 
 __all__ = ["OUTCOMES", "LOW_RATE", "WUG_SHARE", "classify", "outcomes", "ept_claims", "figures", "analyse"]
