@@ -13,7 +13,7 @@ import numpy as np
 __all__ = ["BAND", "learning_curves", "rdm_heatmap", "dendrograms", "mds_trajectories", "separation_curves",
            "fact_curves", "damage_curves", "singular_modes", "mode_curves", "half_times", "accuracy_curve",
            "published_bars", "condition_means", "condition_curves", "class_curves", "rate_curve", "save_figure",
-           "rate_band", "outcome_bars"]
+           "outcome_bars"]
 
 #: What the shaded bands of every figure show.
 BAND = "line: median over replicas; band: interquartile range (25th–75th percentile)"
@@ -344,28 +344,19 @@ def class_curves(curves, ylabel):
     return fig
 
 
-def rate_curve(rate, vocabulary, ylabel="overregularized (share of irregular tokens)"):
-    """A rate over epochs (replica, epoch) as a band, with the vocabulary size on a second axis."""
+def rate_curve(rate, vocabulary=None, ylabel="overregularized (share of irregular tokens)"):
+    """A rate over epochs (replica, epoch) as a band; with ``vocabulary`` (one size per epoch),
+    the vocabulary size on a second axis."""
     fig = _figure(figsize=(5.5, 3.5))
     ax = fig.add_subplot()
     _band(ax, rate, color="tab:red")
     ax.set_xlabel("epoch")
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
-    size = ax.twinx()
-    size.plot(rate["epoch"].values, vocabulary, color="grey", linewidth=1)
-    size.set_ylabel("verbs in the vocabulary", color="grey")
-    return fig
-
-
-def rate_band(rate, ylabel):
-    """A rate over epochs (replica, epoch) as a band."""
-    fig = _figure(figsize=(5.5, 3.5))
-    ax = fig.add_subplot()
-    _band(ax, rate, color="tab:red")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(ylabel)
-    ax.set_ylim(bottom=0)
+    if vocabulary is not None:
+        size = ax.twinx()
+        size.plot(rate["epoch"].values, vocabulary, color="grey", linewidth=1)
+        size.set_ylabel("verbs in the vocabulary", color="grey")
     return fig
 
 

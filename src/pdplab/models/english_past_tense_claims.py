@@ -246,7 +246,7 @@ def figures(tables):
         "learning_curves": (plots.class_curves(correct, "share correct"),
                             "Share of each class's verbs produced correctly. " + plots.BAND + "."),
         "overregularization": (
-            plots.rate_band(tables["rate"], "overregularized (share of irregular tokens)"),
+            plots.rate_curve(tables["rate"]),
             "Token-weighted share of the irregular verbs overregularized. " + plots.BAND + "."),
         "wugs": (plots.outcome_bars(shares),
                  "Outcomes of the novel stems at the last recorded epoch, rhyming with irregular verbs or not: "
