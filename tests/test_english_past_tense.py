@@ -1,12 +1,19 @@
 """The English past-tense reproduction: stimuli, classification, a short run."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+import pytest
+
+import pdplab as pl
 
 from pdplab.cli import main
 from pdplab.models.english_past_tense_claims import classify
 from pdplab.stimuli import STIMULI
 from pdplab.stimuli.english_past_tense import WUGS, english_past_tense, english_past_tense_wugs
+
+MODELS = Path(__file__).resolve().parents[1] / "models"
 
 
 def test_stimuli_classes_and_wugs():
@@ -57,3 +64,19 @@ def test_a_short_reproduction(tmp_path):
     assert "novel stems that rhyme with irregular verbs get a regular past less often" in table.index
     for name in ("learning_curves", "overregularization", "wugs"):
         assert (out / "figures" / f"{name}.png").stat().st_size > 0
+
+
+def test_a_vocabulary_of_ones_own(tmp_path):
+    verbs = tmp_path / "verbs.csv"
+    verbs.write_text("verb,past,stem_phon,past_phon,frequency\nwalk,walked,W AO1 K,W AO1 K T,120\n"
+                     "hit,hit,HH IH T,HH IH T,90\nsing,sang,S IH NG,S AE NG,40\ngo,went,G OW,W EH N T,1500\n")
+    env = english_past_tense(corpus=verbs)
+    assert list(env.items["class"]) == ["regular", "no change", "vowel change", "suppletive"]
+    assert env.items.loc["walk", "stem_phon"] == "W AO K"  # stress marks dropped
+    exp = pl.load_spec(MODELS / "english_past_tense.toml", [f"environment.corpus={verbs}",
+                                                             f"environment.test.corpus={verbs}",
+                                                             "training.epochs=2"])
+    assert len(exp.environment) == 4 and len(exp.run(replicas=1)["item"]) == 4 + 30  # the verbs and the wugs
+    verbs.write_text("verb,past,stem_phon,past_phon,frequency\nwalk,walked,W AO K Q,W AO K T,3\n")
+    with pytest.raises(pl.DataError, match=r"verbs.csv:2: verb 'walk': .*'Q'"):
+        english_past_tense(corpus=verbs)

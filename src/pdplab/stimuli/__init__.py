@@ -18,7 +18,7 @@ STIMULI = {
 }
 
 #: Shipped stimulus sets that are built from a corpus (``environment.corpus`` in a spec).
-FROM_CORPUS = ("pmsp96",)
+FROM_CORPUS = ("pmsp96", "english_past_tense", "english_past_tense_wugs")
 
 __all__ = [
     "STIMULI", "FROM_CORPUS", "pmsp96", "plunkett_marchman_1993", "rumelhart_todd_1993", "rogers_mcclelland_2004",

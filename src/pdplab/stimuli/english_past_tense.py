@@ -46,6 +46,8 @@ Understanding normal and impaired word reading. *Psychological Review*,
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -124,10 +126,13 @@ def _environment(items, name):
                        units={INPUT: units, OUTPUT: units}, name=name)
 
 
-def _corpus(size):
+def _corpus(size, corpus="english"):
     from .english_verbs import english_verbs, regular_past
 
-    verbs = english_verbs(_size(size)).verbs
+    if str(corpus) == "english":
+        verbs = english_verbs(_size(size)).verbs
+    else:
+        verbs = _own_verbs(Path(corpus).expanduser())
     items = verbs[["verb", "past", "stem_phon", "past_phon", "class", "frequency"]].copy()
     items["regular_past"] = [regular_past(s) for s in items["stem_phon"]]
     items["token_frequency"] = np.sqrt(items["frequency"].to_numpy(dtype=float))
@@ -135,14 +140,59 @@ def _corpus(size):
     return items
 
 
-def english_past_tense(size=DEFAULT_SIZE, seed=0):
-    """The ``size`` most frequent monosyllabic English verbs: stem features in, past features out.
+def _own_verbs(path):
+    """A vocabulary of the user's: a CSV with columns verb, past, stem_phon and past_phon
+    (ARPAbet, stress marks optional) and frequency (per million)."""
+    from ..models import phonology
+    from .english_verbs import past_tense_class
+
+    if not path.is_file():
+        raise DataError(f"{path}: {'is a folder, not a file' if path.is_dir() else 'no such file'}")
+    try:
+        table = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(f"{path}: not a readable CSV table ({str(exc).splitlines()[0]})") from None
+    missing = [c for c in ("verb", "past", "stem_phon", "past_phon", "frequency") if c not in table.columns]
+    if missing:
+        raise DataError(f"{path}: no {missing[0]!r} column (a vocabulary needs verb, past, stem_phon, past_phon "
+                        f"and frequency)")
+    if table.empty:
+        raise DataError(f"{path}: has a header but no verbs")
+    if table["verb"].duplicated().any():
+        raise DataError(f"{path}: verb {table['verb'][table['verb'].duplicated()].iloc[0]!r} is listed twice")
+    frequency = pd.to_numeric(table["frequency"], errors="coerce")
+    bad = frequency.isna() | ~np.isfinite(frequency) | (frequency < 0)
+    if bad.any():
+        raise DataError(f"{path}: verb {table['verb'][bad].iloc[0]!r}: the frequency must be a number ≥ 0")
+    rows = []
+    for line, row in enumerate(table.itertuples(index=False), start=2):
+        stem, past = (" ".join("".join(c for c in p if not c.isdigit()) for p in text.split())
+                      for text in (row.stem_phon, row.past_phon))
+        try:
+            for form in (stem, past):
+                phonology.encode([form])
+            cls = past_tense_class(stem, past)
+        except DataError as exc:
+            raise DataError(f"{path}:{line}: verb {row.verb!r}: {exc}") from None
+        rows.append({"verb": row.verb, "past": row.past, "stem_phon": stem, "past_phon": past, "class": cls})
+    return pd.DataFrame(rows).assign(frequency=frequency.to_numpy(dtype=float))
+
+
+def english_past_tense(size=DEFAULT_SIZE, seed=0, corpus="english"):
+    """The ``size`` most frequent monosyllabic English verbs, or a vocabulary of your own:
+    stem features in, past features out.
 
     Parameters
     ----------
     size : int, default 500
         Verbs (most frequent first; with 500: 404 regular, 55 vowel change,
         24 other irregular, 15 no change, 2 suppletive).
+    corpus : str or Path
+        ``"english"`` (:func:`pdplab.stimuli.english_verbs.english_verbs`), or
+        a CSV of your own verbs with columns ``verb``, ``past``, ``stem_phon``,
+        ``past_phon`` (ARPAbet) and ``frequency`` (per million); each verb's
+        class is found from its pronunciations (relative paths are read from
+        the current folder; ``size`` is then ignored).
     seed : int
         Unused (the corpus is fixed); kept for the stimulus-set protocol.
 
@@ -156,17 +206,17 @@ def english_past_tense(size=DEFAULT_SIZE, seed=0):
         ``regular_past`` and ``token_frequency`` (√frequency), by
         which it is trained.
     """
-    return _environment(_corpus(size), "english-past-tense")
+    return _environment(_corpus(size, corpus), "english-past-tense")
 
 
-def english_past_tense_wugs(size=DEFAULT_SIZE):
+def english_past_tense_wugs(size=DEFAULT_SIZE, corpus="english"):
     """Novel stems for a wug test, never trained (see the module notes).
 
     Parameters
     ----------
-    size : int
-        The size of the trained corpus, whose irregular verbs decide which
-        stems rhyme with one.
+    size, corpus
+        The trained corpus (as :func:`english_past_tense`), whose irregular
+        verbs decide which stems rhyme with one.
 
     Returns
     -------
@@ -179,7 +229,7 @@ def english_past_tense_wugs(size=DEFAULT_SIZE):
     """
     from .english_verbs import regular_past
 
-    corpus = _corpus(size)
+    corpus = _corpus(size, corpus)
     known = set(corpus["verb"]) | set(corpus["stem_phon"])
     clash = [w for w, p in WUGS.items() if w in known or p in known]
     if clash:
