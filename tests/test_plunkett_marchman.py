@@ -33,13 +33,43 @@ def test_the_vocabulary_grows_as_its_items_say():
 
 @pytest.mark.parametrize("grow, words", [
     ("nothing", ["environment.grow", "no column 'nothing'"]),
-    ("class", ["whole epoch"]),
+    ("class", ["item", "joins at 'arbitrary'", "whole epoch"]),
     ("token_frequency", ["every frequency is zero"]),  # at epoch 0 only the novel stems, never drawn
 ])
 def test_a_bad_growth_column_is_one_line(grow, words):
     with pytest.raises(pl.SpecError) as e:
         pl.load_spec(MODELS / "plunkett_marchman_1993.toml", [f"environment.grow={grow}"])
     assert all(w in str(e.value) for w in words) and "\n" not in str(e.value)
+
+
+@pytest.mark.parametrize("enters, words", [
+    ([5, 5, 7, 9], ["no item joins at epoch 0", "starts at 5"]),
+    ([0, "1O", 2, 3], ["item 'b'", "joins at '1O'"]),
+    ([0, float("inf"), 2, 3], ["item 'b'", "joins at 'inf'"]),
+    ([0, 1.5, 2, 3], ["item 'b'", "joins at '1.5'"]),
+    ([True, False, True, True], ["true/false"]),
+])
+def test_growth_epochs_must_be_whole_numbers_from_zero(tmp_path, enters, words):
+    table = "item,enters,input.a,output.y\n" + "".join(
+        f"{label},{e},{i % 2},{i % 2}\n" for i, (label, e) in enumerate(zip("abcd", enters)))
+    (tmp_path / "items.csv").write_text(table)
+    (tmp_path / "grow.toml").write_text(
+        '[network]\ngroups = [{ name = "input", size = 1 }, { name = "output", size = 1, error = "sse" }]\n'
+        'projections = [{ source = "input", target = "output" }]\n'
+        '[environment]\nfile = "items.csv"\ngrow = "enters"\n[training]\nepochs = 3\n')
+    with pytest.raises(pl.SpecError) as e:
+        pl.load_spec(tmp_path / "grow.toml")
+    assert all(w in str(e.value) for w in words) and "\n" not in str(e.value), str(e.value)
+
+
+def test_claims_need_trained_networks_and_verbs_in_the_vocabulary():
+    from pdplab.models import past_tense_claims
+
+    exp = pl.load_spec(MODELS / "plunkett_marchman_1993.toml", ["training.epochs=0"])
+    claims, tables = past_tense_claims.pm_claims(exp.run(replicas=6))
+    assert [c.holds for c in claims] == ["not evaluable"] * 5  # untrained: no claim can hold or fail
+    out = tables["outcomes"]
+    assert out.notnull().sum("item").values.max() == 20 + 211  # the first verbs and the novel stems only
 
 
 def test_a_short_reproduction(tmp_path):

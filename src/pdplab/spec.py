@@ -336,9 +336,8 @@ def _build(spec, path):
         test = _environment(env_spec["test"], network, path, "environment.test") if "test" in env_spec else None
         growth = {}
         if "grow" in env_spec:
-            vocabulary = environment
-            environment, growth = _growth(vocabulary, env_spec["grow"], path)
-            test = vocabulary if test is None else vocabulary.with_test(test, column="grown")
+            environment, growth, vocabulary = _growth(environment, env_spec["grow"], path)
+            test = vocabulary if test is None else _joined(vocabulary, test)
         for env in (environment, test):
             if env is not None:
                 env.arrays(network)
@@ -352,11 +351,13 @@ def _build(spec, path):
                 }
                 for epoch, changes in _schedule_epochs(training["schedule"], path).items()
             }
-        for epoch, change in growth.items():
-            if "environment" in training.get("schedule", {}).get(epoch, {}):
-                raise SpecError(f"{path}: training.schedule.{epoch}.environment: the vocabulary grows at that "
-                                f"epoch (environment.grow); give one or the other")
-            training.setdefault("schedule", {}).setdefault(epoch, {}).update(change)
+        if growth:
+            clash = [e for e, change in training.get("schedule", {}).items() if "environment" in change]
+            if clash:
+                raise SpecError(f"{path}: training.schedule.{clash[0]}.environment: the vocabulary grows by "
+                                f"environment.grow; a scheduled environment would replace it")
+            for epoch, change in growth.items():
+                training.setdefault("schedule", {}).setdefault(epoch, {}).update(change)
         section = "recording"
         record = as_record(Record(**spec.get("recording", {})), network)
         check_names(record, test or environment)
@@ -444,19 +445,57 @@ def _environment(ref, network, path, where):
 
 
 def _growth(vocabulary, column, path):
-    """The items trained from the start, and the schedule that adds the others:
-    each item joins at the epoch its ``column`` gives (never where it is NaN)."""
+    """The items trained from epoch 1, and the schedule that adds the others.
+
+    Each item joins at the epoch its ``column`` gives (a whole number; blank or NaN: never
+    trained, a test item); the first vocabulary joins at 0.  The vocabulary is put in order
+    of joining, so that each scheduled vocabulary is a view of the same arrays, not a copy.
+    """
+    from .environment import Environment
+
+    where = f"{path}: environment.grow"
     if column not in vocabulary.items.columns:
-        raise SpecError(f"{path}: environment.grow: the items have no column {column!r}")
-    enters = pd.to_numeric(vocabulary.items[column], errors="coerce").to_numpy(dtype=float)
-    joins = np.isfinite(enters)
-    if not joins.any() or (enters[joins] < 0).any() or (enters[joins] != np.round(enters[joins])).any():
-        raise SpecError(f"{path}: environment.grow: column {column!r} must give each item a whole epoch ≥ 0 "
-                        f"(NaN: never trained)")
-    start = max(enters[joins].min(), 0)
-    schedule = {int(e): {"environment": vocabulary.subset(joins & (enters <= e), name=f"{vocabulary.name}@{int(e)}")}
-                for e in np.unique(enters[joins]) if e > start}
-    return vocabulary.subset(joins & (enters <= start)), schedule
+        raise SpecError(f"{where}: the items have no column {column!r}")
+    raw = vocabulary.items[column]
+    if pd.api.types.is_bool_dtype(raw):
+        raise SpecError(f"{where}: column {column!r} holds true/false, not epochs")
+    enters = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    blank = raw.isna().to_numpy() | (raw.astype(str).str.strip() == "").to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad = (np.isnan(enters) & ~blank) | np.isinf(enters) | (enters < 0) | (enters != np.round(enters))
+    bad &= ~(np.isnan(enters) & blank)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise SpecError(f"{where}: item {vocabulary.labels[k]!r} joins at {str(raw.iloc[k])!r}; column {column!r} must "
+                        f"give a whole epoch ≥ 0 (blank or NaN: never trained)")
+    joins = ~np.isnan(enters)
+    if not joins.any() or enters[joins].min() != 0:
+        raise SpecError(f"{where}: no item joins at epoch 0 (the first vocabulary); column {column!r} "
+                        f"{'gives no epoch' if not joins.any() else f'starts at {enters[joins].min():g}'}")
+    order = np.argsort(np.where(joins, enters, np.inf), kind="stable")
+    ordered = Environment({g: a[order] for g, a in vocabulary.inputs.items()},
+                          {g: a[order] for g, a in vocabulary.targets.items()},
+                          items=vocabulary.items.iloc[order],
+                          frequency=None if vocabulary.frequency is None else vocabulary.frequency[order],
+                          units=vocabulary.units, name=vocabulary.name)
+    sorted_enters = enters[order]
+
+    def first(k, name):
+        return Environment({g: a[:k] for g, a in ordered.inputs.items()},
+                           {g: a[:k] for g, a in ordered.targets.items()}, items=ordered.items.iloc[:k],
+                           frequency=None if ordered.frequency is None else ordered.frequency[:k],
+                           units=ordered.units, name=name)
+
+    counts = {int(e): int((sorted_enters <= e).sum()) for e in np.unique(enters[joins])}
+    schedule = {e: {"environment": first(k, f"{vocabulary.name}@{e}")} for e, k in counts.items() if e > 0}
+    return first(counts[0], vocabulary.name), schedule, ordered
+
+
+def _joined(vocabulary, test):
+    """The growing vocabulary followed by the test items it lacks (no marker column)."""
+    both = vocabulary.with_test(test, column="_joined")
+    both.items = both.items.drop(columns="_joined")
+    return both
 
 
 def _with_frequency(env, column, path, where):

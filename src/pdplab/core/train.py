@@ -183,6 +183,7 @@ def train(
     opt = make_optimizer(optimizer, lr=lr, momentum=momentum, decay=decay, **(optimizer_options or {}))
     opt.bind([params[k] for k in trainable], R, lr_scales=lr_scales, decays=decays)
     schedule = _check_schedule(schedule, opt, network)
+    _mark_scheduled_items(recorded, schedule)
     feedback = feedback_matrices(network, params, rule, seeds)
     order_rngs = [replica_rng(s, STREAM_ORDER) for s in seeds]
     trainset = _TrainingSet(environment, network, fast, dtype, scale_by_frequency, order)
@@ -298,6 +299,14 @@ def _replica_count(seed, replicas, weights, resumed):
     if resumed is not None and "seed" in weights.coords:
         return weights.sizes["replica"]
     return len(seed) if np.ndim(seed) else _count(1 if replicas is None else replicas, "replicas", minimum=1)
+
+
+def _mark_scheduled_items(recorded, schedule):
+    """Items that a scheduled environment trains are training items (``set``), not test items."""
+    scheduled = [ch["environment"].labels for ch in schedule.values() if "environment" in ch]
+    if scheduled and "set" in recorded.items.columns:
+        trained = recorded.items.index.isin(scheduled[0].append(scheduled[1:]))
+        recorded.items.loc[trained, "set"] = "train"
 
 
 def _apply_schedule(changes, opt, trainset, network, plan, dtype, scale_by_frequency, order):

@@ -19,7 +19,8 @@ from ..analysis import curves
 from . import past_tense as pt
 from .semantic import quartiles
 
-__all__ = ["outcomes", "pm_claims", "figures", "analyse", "IRREGULAR", "ONSET_RATE", "LOW_RATE"]
+__all__ = ["growth_column", "outcomes", "pm_claims", "figures", "analyse", "IRREGULAR", "ONSET_RATE", "LOW_RATE",
+           "RESOLUTION", "LEARNED"]
 
 IRREGULAR = ("arbitrary", "identity", "vowel change")
 #: Overregularization has begun when this share of the trained irregular tokens is overregularized.
@@ -28,35 +29,48 @@ ONSET_RATE = 0.02
 LOW_RATE = 0.10
 
 
-def outcomes(ds, joins="enters"):
-    """Each replica's outcome for each verb at each recorded epoch, None before the verb
-    joined the vocabulary (item column ``joins``, the spec's ``environment.grow``; novel
+def growth_column(ds):
+    """The item column that says when each verb joins the vocabulary: the results' spec's
+    ``environment.grow`` (``enters`` when the results say nothing)."""
+    import tomllib
+
+    try:
+        return tomllib.loads(ds.attrs.get("spec", ""))["environment"]["grow"]
+    except (tomllib.TOMLDecodeError, KeyError, TypeError):
+        return "enters"
+
+
+def outcomes(ds, joins=None):
+    """Each replica's outcome for each verb at each recorded epoch, missing (NaN) before the
+    verb joined the vocabulary (item column ``joins``, by default :func:`growth_column`; novel
     stems: always classified).
 
     Returns
     -------
     xarray.DataArray of str (replica, epoch, item)
     """
+    import pandas as pd
+
+    joins = joins or growth_column(ds)
     group = pt.OUTPUT
     responses = pt.decode(ds[group].transpose("replica", "epoch", "item", f"{group}_unit"))
     table = {c: ds[c].values for c in ("stem", "past", "suffix", "class")}
-    import pandas as pd
-
     outcome, _ = pt.classify(responses, pd.DataFrame(table))
-    outcome = np.asarray(outcome, dtype=object)
     novel = ds["class"].values == "novel"
     joined = (ds[joins].values[None, :] <= ds["epoch"].values[:, None]) | novel[None, :]
-    outcome = np.where(joined[None], outcome, None)
+    outcome = np.where(joined[None], np.asarray(outcome, dtype=object), np.nan)
     return xr.DataArray(outcome, dims=("replica", "epoch", "item"),
                         coords={k: v for k, v in ds["item"].coords.items()} | {"epoch": ds["epoch"],
                                                                                  "replica": ds["replica"]})
 
 
 def _token_rate(out, ds, mask_items):
-    """Per replica and epoch, the token-weighted share of the masked (trained) items overregularized."""
+    """Per replica and epoch, the token-weighted share of the masked items in the vocabulary
+    that are overregularized (NaN where none is)."""
+    import pandas as pd
+
     w = np.where(mask_items, ds["token_frequency"].values, 0.0)
-    present = np.array([[o is not None for o in row] for row in out.reshape(-1, out.shape[-1])]).reshape(out.shape)
-    weights = w[None, None, :] * present
+    weights = w[None, None, :] * ~pd.isna(out)
     over = (out == "overregularized") * weights
     with np.errstate(invalid="ignore", divide="ignore"):
         return over.sum(-1) / weights.sum(-1)
@@ -69,21 +83,50 @@ def _mean_over_epochs(rate):
         return np.where(defined, rate, 0).sum(axis=1) / defined.sum(axis=1)
 
 
-def pm_claims(ds, joins="enters"):
+#: The onset of overregularization is located when the recorded epochs before it had at most this
+#: many verbs fewer.
+RESOLUTION = 50
+#: A replica has learned the irregular verbs when this share of those in its vocabulary is correct.
+LEARNED = 0.5
+
+
+def _onsets(rate, vocabulary):
+    """Per replica, the vocabulary at the first recorded epoch where ``rate`` reaches
+    :data:`ONSET_RATE`: NaN when it never does, when it does at the first recorded epoch,
+    or when the epoch recorded before it had more than :data:`RESOLUTION` fewer verbs."""
+    onset = np.full(len(rate), np.nan)
+    for r, row in enumerate(rate):
+        hit = np.flatnonzero(row >= ONSET_RATE)
+        if len(hit) and hit[0] > 0 and vocabulary[hit[0]] - vocabulary[hit[0] - 1] <= RESOLUTION:
+            onset[r] = vocabulary[hit[0]]
+    return onset
+
+
+def pm_claims(ds, joins=None):
     """The claims, and the tables behind the figures (``joins``: the item column giving
-    the epoch each verb joins the vocabulary)."""
+    the epoch each verb joins the vocabulary, by default :func:`growth_column`)."""
+    joins = joins or growth_column(ds)
     out = outcomes(ds, joins)
     values = out.values
     cls = ds["class"].values
     epochs = ds["epoch"].values
     irregular = np.isin(cls, IRREGULAR)
     rate = _token_rate(values, ds, irregular)  # replica, epoch
-    vocabulary = (ds[joins].values[None, :] <= epochs[:, None]).sum(axis=1)  # epoch
-    first = int(vocabulary[0])
-    onset_index = [np.flatnonzero(r >= ONSET_RATE) for r in rate]
-    onset = np.array([vocabulary[i[0]] if len(i) else np.nan for i in onset_index], dtype=float)
-    after = [r[i[0]:] if len(i) else r[-1:] for r, i in zip(rate, onset_index)]
-    overall = np.array([_mean_over_epochs(a[None])[0] for a in after])
+    enters = ds[joins].values
+    vocabulary = (enters[None, :] <= epochs[:, None]).sum(axis=1)  # epoch
+    first = int((enters == 0).sum())
+    onset = _onsets(rate, vocabulary)
+    from_onset = np.where(np.arange(len(epochs))[None, :] >= np.array(
+        [np.flatnonzero(r >= ONSET_RATE)[0] if (r >= ONSET_RATE).any() else 0 for r in rate])[:, None], rate, np.nan)
+    overall = _mean_over_epochs(from_onset)
+
+    correct_irregular = ((values == "correct") & irregular).sum(-1) / np.maximum((~out.isnull().values & irregular)
+                                                                                 .sum(-1), 1)
+    learned = (correct_irregular >= LEARNED).any(axis=1)
+    trained = (learned, f"the replica read at least {LEARNED:.0%} of the irregular verbs in its vocabulary "
+                        f"correctly at some recorded epoch")
+    enough = (learned & (len(epochs) >= 3),
+              trained[1] + ", and at least 3 epochs were recorded (a U-shape needs three)")
 
     by_class = {c: _token_rate(values, ds, cls == c) for c in IRREGULAR}
     mean_by_class = {c: _mean_over_epochs(v) for c, v in by_class.items()}
@@ -96,38 +139,40 @@ def pm_claims(ds, joins="enters"):
     per_replica = shapes.groupby("replica")["u_shape"].sum().reindex(ds["replica"].values, fill_value=0)
     u_verbs = per_replica.to_numpy()
 
-    novel = cls == "novel"
-    generalised = (values[:, -1, novel] == "correct").mean(axis=1)
-
-    onset_claim = [] if vocabulary.min() == vocabulary.max() else [
-        cl.greater(
-            "overregularization begins only once the vocabulary has grown past its first verbs",
-            "errors begin after a period of rote learning, once the vocabulary passes a critical mass "
-            "(Plunkett & Marchman 1993)",
-            onset, np.full_like(onset, first),
-            f"per replica: vocabulary size when {ONSET_RATE:.0%} of the trained irregular tokens are first "
-            f"overregularized − the first vocabulary ({first} verbs)",
-            measured=f"vocabulary at onset, median [IQR] {quartiles(onset, 0)} verbs")]
+    grows = len(np.unique(enters[np.isfinite(enters)])) > 1
+    onset_claim = [cl.greater(
+        "overregularization begins only once the vocabulary has grown past its first verbs",
+        "errors begin after a period of rote learning, once the vocabulary passes a critical mass "
+        "(Plunkett & Marchman 1993)",
+        onset, np.full_like(onset, first),
+        f"per replica: vocabulary size when {ONSET_RATE:.0%} of the irregular tokens in the vocabulary are first "
+        f"overregularized − the first vocabulary ({first} verbs)",
+        measured=f"vocabulary at onset, median [IQR] {quartiles(onset, 0)} verbs",
+        precondition=(np.isfinite(onset), f"the replica's overregularization began after the first recorded epoch, "
+                                          f"located to within {RESOLUTION} verbs"))] if grows else []
     claims = onset_claim + [
         cl.below(
             "the overregularization rate stays low",
             "a few per cent of irregular tokens (Plunkett & Marchman 1993; children 4.2%, Marcus et al. 1992)",
             overall, LOW_RATE,
-            "per replica: mean over the recorded epochs from onset on of the token-weighted share of trained "
-            f"irregular verbs overregularized; bound {LOW_RATE:.0%} (this project's choice)",
+            "per replica: mean over the recorded epochs from onset on of the token-weighted share of the "
+            f"irregular verbs in the vocabulary overregularized; bound {LOW_RATE:.0%} (this project's choice)",
             measured=f"median [IQR] {quartiles(100 * overall, 1)}%; by class: " + ", ".join(
-                f"{c} {quartiles(100 * v, 1)}%" for c, v in mean_by_class.items())),
+                f"{c} {quartiles(100 * v, 1)}%" for c, v in mean_by_class.items()),
+            precondition=trained),
         cl.share(
             "micro U-shapes: irregular verbs are right, then overregularized, then right again",
             "U-shaped development verb by verb, not across the board (Plunkett & Marchman 1991, 1993)",
             u_verbs > 0, "per replica: at least one irregular verb correct → overregularized → correct",
             measured=f"verbs with a U-shape per replica, median [IQR] {quartiles(u_verbs, 0)} of "
-                     f"{int(irregular.sum())} irregular verbs"),
+                     f"{int(irregular.sum())} irregular verbs",
+            precondition=enough),
         cl.every(
             "the arbitrary (suppletive) verbs, few and frequent, are overregularized least",
             "high token frequency protects arbitrary mappings (Plunkett & Marchman 1991)",
             [cl.greater(f"{c} more than arbitrary", "", mean_by_class[c], mean_by_class["arbitrary"],
-                        f"per replica: mean token-weighted overregularization rate of {c} − of arbitrary verbs")
+                        f"per replica: mean token-weighted overregularization rate of {c} − of arbitrary verbs",
+                        precondition=trained)
              for c in ("vowel change", "identity")],
             measured="mean token-weighted rate by class, median [IQR]: " + ", ".join(
                 f"{c} {quartiles(100 * v, 1)}%" for c, v in mean_by_class.items())),
@@ -136,10 +181,11 @@ def pm_claims(ds, joins="enters"):
             "token frequency protects irregular verbs (Plunkett & Marchman 1991, 1993)",
             low, high,
             "per replica: mean overregularization rate of low- − of high-token-frequency irregular verbs",
-            measured=f"low {quartiles(100 * low, 1)}%, high {quartiles(100 * high, 1)}% (median [IQR])"),
+            measured=f"low {quartiles(100 * low, 1)}%, high {quartiles(100 * high, 1)}% (median [IQR])",
+            precondition=trained),
     ]
     tables = {"outcomes": out, "rate": xr.DataArray(rate, dims=("replica", "epoch"), coords={"epoch": epochs}),
-              "vocabulary": vocabulary, "shapes": shapes, "generalised": generalised}
+              "vocabulary": vocabulary, "shapes": shapes}
     return claims, tables
 
 
@@ -162,5 +208,5 @@ def figures(tables):
 
 def analyse(ds, experiment):
     """A reproduction's analysis (see :mod:`pdplab.reproduce`)."""
-    claims, tables = pm_claims(ds, experiment.spec["environment"].get("grow", "enters"))
+    claims, tables = pm_claims(ds, experiment.spec["environment"].get("grow"))
     return claims, figures(tables)
