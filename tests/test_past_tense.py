@@ -293,3 +293,19 @@ def test_bad_input_is_one_line_data_error(call):
     with pytest.raises(DataError) as info:
         call()
     assert "\n" not in str(info.value) and str(info.value)
+
+
+def test_impossible_sizes_and_odd_arguments_fail_at_once():
+    import time
+
+    started = time.perf_counter()
+    with pytest.raises(DataError, match="forms of three phonemes fit the templates"):
+        pt.artificial_language(regular=10**9)  # refused before anything of that size is built
+    assert time.perf_counter() - started < 5
+    with pytest.raises(DataError, match="threshold must be a finite number"):
+        pt.decode(np.zeros((1, 20)), threshold="0.5")
+    with pytest.raises(DataError, match="threshold must be a finite number"):
+        pt.decode(np.zeros((1, 20)), threshold=float("nan"))
+    table = pt.artificial_language()
+    outcome, kind = pt.classify(np.array([], dtype=object), table.iloc[:0])
+    assert outcome.shape == kind.shape == (0,)

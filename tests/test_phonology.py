@@ -138,3 +138,12 @@ def test_templates_compare_by_value():
     assert ph.Template() == ph.TEMPLATE and hash(ph.Template()) == hash(ph.TEMPLATE)
     assert ph.Template(coda=5) != ph.TEMPLATE
     assert repr(ph.TEMPLATE) == "Template(onset=3, coda=4, coding='binary')"
+
+
+def test_odd_arguments_are_one_line_errors():
+    for bad in (None, 5, b"HH IH T"):
+        with pytest.raises(DataError, match="expected a pronunciation or a sequence of them"):
+            ph.encode(bad)
+    with pytest.raises(DataError, match="template must be a Template"):
+        ph.encode("HH IH1 T", template="x")
+    assert ph.decode(np.zeros((0, len(ph.units())))) == []

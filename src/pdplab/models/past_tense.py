@@ -427,6 +427,10 @@ def artificial_language(regular=410, identity=20, vowel_change=68, arbitrary=2, 
     trained = sum(counts[c] for c in _IRREGULAR + ("regular",))
     if trained + counts["novel"] == 0:
         raise DataError("artificial_language: every class has 0 verbs")
+    forms = sum(len(_pool(t)) for t in TEMPLATE_COUNTS)
+    if trained + counts["novel"] > forms:  # checked before anything of that size is built
+        raise DataError(f"artificial_language: {trained + counts['novel']} verbs asked for, but only {forms} "
+                        f"forms of three phonemes fit the templates")
     id_pools = {t: _pool(t, final="td") for t in ("CVC", "VCC")}
     possible = sum(len(p) for p in id_pools.values())
     if counts["identity"] > possible:
@@ -625,6 +629,8 @@ def decode(outputs, split=False, threshold=0.5):
         result = decode(da.values, split=split, threshold=threshold)
         wrap = lambda a: xr.DataArray(a, dims=da.dims[:-1], coords=coords)  # noqa: E731
         return tuple(map(wrap, result)) if split else wrap(result)
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not np.isfinite(threshold):
+        raise DataError(f"decode: threshold must be a finite number, not {threshold!r:.40}")
     try:
         a = np.asarray(outputs, dtype=float)
     except (TypeError, ValueError):
@@ -766,6 +772,8 @@ def classify(responses, table):
     n = len(stems)
     if r.ndim == 0 or r.shape[-1] != n:
         raise DataError(f"classify: {r.shape[-1] if r.ndim else 0} responses on the last axis for {n} verbs")
+    if r.size == 0:
+        return np.empty(r.shape, dtype=object), np.empty(r.shape, dtype=object)
     irregular_pasts = {p for p, s, c in zip(pasts, stems, classes) if c in _IRREGULAR and p != s}
     flat = r.reshape(-1, n)
     outcome = np.empty(flat.shape, dtype=object)

@@ -86,6 +86,7 @@ Carnegie Mellon University. The CMU Pronouncing Dictionary (ARPAbet).
 from __future__ import annotations
 
 import functools
+import numbers
 import re
 
 import numpy as np
@@ -354,6 +355,8 @@ class Template:
         """
         if isinstance(phons, str):
             return self._encode_one(phons)
+        if isinstance(phons, (bytes, numbers.Number)) or phons is None or not hasattr(phons, "__iter__"):
+            raise DataError(f"encode: expected a pronunciation or a sequence of them, not {phons!r:.40}")
         phons = list(phons)
         if not phons:
             return np.zeros((0, len(self.units)))
@@ -386,6 +389,8 @@ class Template:
             raise DataError("decode: the outputs must be numbers") from None
         if a.ndim not in (1, 2) or a.shape[-1] != len(self.units):
             raise DataError(f"decode: expected (n, {len(self.units)}) outputs for {self!r}, not shape {a.shape}")
+        if a.size == 0:
+            return []
         if not np.isfinite(a).all():
             raise DataError("decode: the outputs hold NaN or an infinity")
         rows = a.reshape(-1, len(self.slots), len(self.features))
@@ -411,9 +416,17 @@ class Template:
 TEMPLATE = Template()
 
 
+def _template(template):
+    if template is None:
+        return TEMPLATE
+    if not isinstance(template, Template):
+        raise DataError(f"template must be a Template, not {template!r:.40}")
+    return template
+
+
 def parse(phon, template=None):
     """:meth:`Template.parse` with the default template (or ``template``)."""
-    return (template or TEMPLATE).parse(phon)
+    return _template(template).parse(phon)
 
 
 def encode(phons, template=None):
@@ -422,7 +435,7 @@ def encode(phons, template=None):
     >>> encode(["HH IH1 T", "W AA1 N T IH0 D"]).shape
     (2, 324)
     """
-    return (template or TEMPLATE).encode(phons)
+    return _template(template).encode(phons)
 
 
 def decode(outputs, template=None):
@@ -431,9 +444,9 @@ def decode(outputs, template=None):
     >>> decode(encode("R EH1 D"))
     'R EH D'
     """
-    return (template or TEMPLATE).decode(outputs)
+    return _template(template).decode(outputs)
 
 
 def units(template=None):
     """The unit labels (``slot:feature``) of the default template (or ``template``)."""
-    return (template or TEMPLATE).units
+    return _template(template).units
