@@ -13,7 +13,7 @@ import numpy as np
 __all__ = ["BAND", "learning_curves", "rdm_heatmap", "dendrograms", "mds_trajectories", "separation_curves",
            "fact_curves", "damage_curves", "singular_modes", "mode_curves", "half_times", "accuracy_curve",
            "published_bars", "condition_means", "condition_curves", "class_curves", "rate_curve", "save_figure",
-           "outcome_bars"]
+           "outcome_bars", "trajectories"]
 
 #: What the shaded bands of every figure show.
 BAND = "line: median over replicas; band: interquartile range (25th–75th percentile)"
@@ -377,4 +377,29 @@ def outcome_bars(shares):
     ax.set_ylabel("share of stems")
     ax.set_ylim(0, 1.02)
     ax.legend(frameon=False, fontsize="small")
+    return fig
+
+
+def trajectories(outcomes, items, levels, title=None):
+    """Each of ``items``' outcome at every recorded epoch, as rows of colour: ``outcomes`` is
+    (epoch, item) for one replica, ``levels`` the outcomes in the order of the legend; blank
+    where an item has no outcome (e.g. before it joined training)."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    codes = {level: k for k, level in enumerate(levels)}
+    values = outcomes.sel(item=list(items)).transpose("item", "epoch").values
+    grid = np.array([[codes.get(v, np.nan) if isinstance(v, str) else np.nan for v in row] for row in values])
+    colours = [_colours(levels)[level] for level in levels]
+    fig = _figure(figsize=(6.5, 0.25 * len(items) + 1.4))
+    ax = fig.add_subplot()
+    epochs = outcomes["epoch"].values
+    ax.imshow(np.ma.masked_invalid(grid), aspect="auto", interpolation="nearest", vmin=0, vmax=len(levels) - 1,
+              cmap=ListedColormap(colours), extent=(epochs[0], epochs[-1], len(items) - 0.5, -0.5))
+    ax.set_yticks(range(len(items)), [str(i) for i in items], fontsize="small")
+    ax.set_xlabel("epoch")
+    if title:
+        ax.set_title(title, fontsize="small")
+    ax.legend(handles=[Patch(color=c, label=level) for c, level in zip(colours, levels)], frameon=False,
+              fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=len(levels))
     return fig

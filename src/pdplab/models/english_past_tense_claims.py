@@ -18,6 +18,7 @@ import xarray as xr
 from .. import claims as cl
 from ..analysis import curves
 from ..stimuli.english_past_tense import IRREGULAR, OUTPUT
+from .past_tense_claims import u_shaped_examples
 from .semantic import quartiles
 
 __all__ = ["OUTCOMES", "LOW_RATE", "WUG_SHARE", "classify", "outcomes", "ept_claims", "figures", "analyse"]
@@ -242,6 +243,12 @@ def figures(tables):
     wugs = out.isel(item=np.flatnonzero(np.isin(out["class"].values, ["novel", "novel rhyming"])))
     shares = xr.concat([(wugs.isel(epoch=-1) == o).groupby("class").mean("item") for o in OUTCOMES],
                        dim=pd.Index(list(OUTCOMES), name="outcome"))
+    replica = out["replica"].values[0]
+    examples = u_shaped_examples(tables["shapes"], replica)
+    u_shapes = {} if not examples else {"u_shapes": (
+        plots.trajectories(out.sel(replica=replica), examples, list(OUTCOMES)),
+        f"Micro U-shapes: the response to each of {len(examples)} irregular verbs of replica {replica} at every "
+        f"recorded epoch (those with the most episodes of correct → overregularized → correct).")}
     return {
         "learning_curves": (plots.class_curves(correct, "share correct"),
                             "Share of each class's verbs produced correctly. " + plots.BAND + "."),
@@ -251,6 +258,7 @@ def figures(tables):
         "wugs": (plots.outcome_bars(shares),
                  "Outcomes of the novel stems at the last recorded epoch, rhyming with irregular verbs or not: "
                  "correct is the regular past; bars: median share over replicas, whiskers: interquartile range."),
+        **u_shapes,
     }
 
 

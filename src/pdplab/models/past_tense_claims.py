@@ -19,7 +19,7 @@ from ..analysis import curves
 from . import past_tense as pt
 from .semantic import quartiles
 
-__all__ = ["growth_column", "outcomes", "pm_claims", "figures", "analyse", "IRREGULAR", "ONSET_RATE", "LOW_RATE",
+__all__ = ["growth_column", "outcomes", "pm_claims", "u_shaped_examples", "figures", "analyse", "IRREGULAR", "ONSET_RATE", "LOW_RATE",
            "RESOLUTION", "LEARNED"]
 
 IRREGULAR = ("arbitrary", "identity", "vowel change")
@@ -189,11 +189,19 @@ def pm_claims(ds, joins=None):
     return claims, tables
 
 
+def u_shaped_examples(shapes, replica, n=12):
+    """Up to ``n`` items of ``replica`` with the most U-shaped episodes (from :func:`pdplab.analysis.curves.u_shapes`)."""
+    mine = shapes[(shapes["replica"] == replica) & shapes["u_shape"]]
+    return list(mine.sort_values(["count", "first_error"], ascending=[False, True])["item"].head(n))
+
+
 def figures(tables):
     """The reproduction's figures with captions."""
     from .. import plots
 
     out = tables["outcomes"]
+    replica = out["replica"].values[0]
+    examples = u_shaped_examples(tables["shapes"], replica)
     trained = out.where(out["class"] != "novel")
     correct = curves.learning_curves(trained, by="class", levels=list(pt.OUTCOMES))
     return {
@@ -203,6 +211,11 @@ def figures(tables):
             plots.rate_curve(tables["rate"], tables["vocabulary"]),
             "Token-weighted share of the trained irregular verbs overregularized, and the vocabulary size "
             "(grey). " + plots.BAND + "."),
+        **({"u_shapes": (
+            plots.trajectories(out.sel(replica=replica), examples, list(pt.OUTCOMES)),
+            f"Micro U-shapes: the outcome of each of {len(examples)} irregular verbs of replica {replica} at every "
+            f"recorded epoch (those with the most episodes of correct → overregularized → correct); blank before "
+            f"a verb joined the vocabulary.")} if examples else {}),
     }
 
 
