@@ -19,8 +19,8 @@ from ..analysis import curves
 from . import past_tense as pt
 from .semantic import quartiles
 
-__all__ = ["growth_column", "outcomes", "pm_claims", "u_shaped_examples", "figures", "analyse", "IRREGULAR", "ONSET_RATE", "LOW_RATE",
-           "RESOLUTION", "LEARNED"]
+__all__ = ["growth_column", "outcomes", "pm_claims", "u_shaped_examples", "figures", "analyse", "IRREGULAR",
+           "ONSET_RATE", "LOW_RATE", "RESOLUTION", "LEARNED"]
 
 IRREGULAR = ("arbitrary", "identity", "vowel change")
 #: Overregularization has begun when this share of the trained irregular tokens is overregularized.
@@ -190,7 +190,8 @@ def pm_claims(ds, joins=None):
 
 
 def u_shaped_examples(shapes, replica, n=12):
-    """Up to ``n`` items of ``replica`` with the most U-shaped episodes (from :func:`pdplab.analysis.curves.u_shapes`)."""
+    """Up to ``n`` items of ``replica`` with the most U-shaped episodes (``shapes`` from
+    :func:`pdplab.analysis.curves.u_shapes`)."""
     mine = shapes[(shapes["replica"] == replica) & shapes["u_shape"]]
     return list(mine.sort_values(["count", "first_error"], ascending=[False, True])["item"].head(n))
 
