@@ -1,8 +1,8 @@
 """The English past tense: regular before irregular, overregularization, micro U-shapes, frequency and wugs.
 
-A network maps the stems of the 500 most frequent monosyllabic English verbs
-(articulatory features in a CCC VV CCCC template) onto their past forms,
-trained by log-compressed token frequency, as in the classic past-tense
+A network maps the stems of English verbs (by default the 500 most frequent
+monosyllabic ones; articulatory features in a CCC VV CCCC template) onto
+their past forms, trained by square-root token frequency, as in the classic past-tense
 models (Rumelhart & McClelland 1986; MacWhinney & Leinbach 1991; Plunkett &
 Marchman 1991).  Every recorded output is decoded to the nearest
 pronunciation and classified (correct, overregularized, no change, other
@@ -12,7 +12,7 @@ irregularization, other).  Novel stems, never trained, test generalization
 project's choices (see the parameters).
 """
 
-from pdplab.models.english_past_tense_claims import analyse  # noqa: F401 - the reproduction's protocol
+from pdplab.models.english_past_tense_claims import analyse, check  # noqa: F401 - the reproduction's protocol
 
 NAME = "english-past-tense"
 TITLE = "The English past tense: overregularization, micro U-shapes, frequency and wugs"

@@ -80,3 +80,32 @@ def test_a_vocabulary_of_ones_own(tmp_path):
     verbs.write_text("verb,past,stem_phon,past_phon,frequency\nwalk,walked,W AO K Q,W AO K T,3\n")
     with pytest.raises(pl.DataError, match=r"verbs.csv:2: verb 'walk': .*'Q'"):
         english_past_tense(corpus=verbs)
+
+
+def test_own_vocabularies_in_any_case_and_the_wugs_follow_the_corpus(tmp_path, capsys):
+    verbs = tmp_path / "verbs.csv"
+    verbs.write_text("verb,past,stem_phon,past_phon,frequency\nwalk,walked,w ao1 k,w ao1 k t,120\n"
+                     "sing,sang,S 1 IH NG,S AE NG,40\n")
+    env = english_past_tense(corpus=verbs)
+    assert list(env.items["stem_phon"]) == ["W AO K", "S IH NG"]  # as the decoder writes them
+    exp = pl.load_spec(MODELS / "english_past_tense.toml", [f"environment.corpus={verbs}"])
+    wugs = exp.training["test"].items
+    # Rhymes are those of the trained verbs (sing), not of the default corpus's.
+    assert set(wugs.loc[wugs["class"] == "novel rhyming", "rhymes_with"]) == {"sing"}
+    only_regular = tmp_path / "regular.csv"
+    only_regular.write_text("verb,past,stem_phon,past_phon,frequency\nwalk,walked,W AO K,W AO K T,120\n")
+    out = tmp_path / "ept"
+    assert main(["reproduce", "english-past-tense", "--out", str(out), "--set",
+                 f"environment.corpus={only_regular}"]) == 2
+    assert "no irregular verbs" in capsys.readouterr().err and not (out / "results.nc").exists()
+    zero = tmp_path / "zero.csv"
+    zero.write_text("verb,past,stem_phon,past_phon,frequency\nwalk,walked,W AO K,W AO K T,0\n")
+    with pytest.raises(pl.DataError, match="'walk': the frequency must be a number > 0"):
+        english_past_tense(corpus=zero)
+
+
+def test_untrained_networks_leave_every_claim_not_evaluable(tmp_path):
+    out = tmp_path / "ept"
+    assert main(["reproduce", "english-past-tense", "--out", str(out), "--replicas", "6",
+                 "--set", "training.epochs=1", "--quiet"]) == 0
+    assert set(pd.read_csv(out / "claims.csv")["holds"]) == {"not evaluable"}

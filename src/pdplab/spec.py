@@ -333,7 +333,13 @@ def _build(spec, path):
         section = "environment"
         env_spec = spec["environment"]
         environment = _environment(env_spec, network, path, "environment")
-        test = _environment(env_spec["test"], network, path, "environment.test") if "test" in env_spec else None
+        test_spec = env_spec.get("test")
+        if test_spec is not None and "corpus" in env_spec and "corpus" not in test_spec:
+            from .stimuli import FROM_CORPUS
+
+            if test_spec.get("stimuli") in FROM_CORPUS:  # test items built from the same corpus as the training items
+                test_spec = {**test_spec, "corpus": env_spec["corpus"]}
+        test = _environment(test_spec, network, path, "environment.test") if test_spec is not None else None
         growth = {}
         if "grow" in env_spec:
             environment, growth, vocabulary = _growth(environment, env_spec["grow"], path)

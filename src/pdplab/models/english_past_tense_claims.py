@@ -16,16 +16,20 @@ import pandas as pd
 import xarray as xr
 
 from .. import claims as cl
+from ..exceptions import DataError
 from ..analysis import curves
 from ..stimuli.english_past_tense import IRREGULAR, OUTPUT
 from .past_tense_claims import u_shaped_examples
 from .semantic import quartiles
 
-__all__ = ["OUTCOMES", "LOW_RATE", "WUG_SHARE", "classify", "outcomes", "ept_claims", "figures", "analyse"]
+__all__ = ["OUTCOMES", "LOW_RATE", "WUG_SHARE", "LEARNED", "classify", "outcomes", "ept_claims", "figures", "check",
+           "analyse"]
 
 OUTCOMES = ("correct", "overregularized", "no change", "other irregularization", "other")
 #: The bound of a "low" token overregularization rate (children: 4.2%, Marcus et al. 1992; a choice).
 LOW_RATE = 0.10
+#: A replica has learned when it reads this share of the verbs correctly at some recorded epoch.
+LEARNED = 0.5
 #: Most novel stems get their regular past: the share of novel stems above this (a choice).
 WUG_SHARE = 0.5
 _SUFFIXES = (("D",), ("T",), ("IH", "D"))
@@ -135,7 +139,13 @@ def ept_claims(ds):
     v = out.values
     cls = out["class"].values
     epochs = out["epoch"].values
+    if len(epochs) == 0:
+        raise DataError("english-past-tense: no epoch after 0 was recorded; train for at least one epoch")
     regular, irregular = cls == "regular", np.isin(cls, IRREGULAR)
+    verbs = regular | irregular
+    learned = (_share(v, verbs) >= LEARNED).any(axis=1)
+    trained = (learned, f"the replica read at least {LEARNED:.0%} of the verbs correctly at some recorded epoch")
+    enough = (learned & (len(epochs) >= 3), trained[1] + ", and at least 3 epochs after 0 were recorded")
     rhyming, plain = cls == "novel rhyming", cls == "novel"
     tokens = out["token_frequency"].values.astype(float)
 
@@ -180,27 +190,31 @@ def ept_claims(ds):
             "regular − irregular verbs",
             measured=f"share correct at epoch {epochs[early]}: regular {pct(reg_curve[:, early])}%, irregular "
                      f"{pct(irr_curve[:, early])}%; at epoch {epochs[-1]}: regular {pct(reg_curve[:, -1])}%, "
-                     f"irregular {pct(irr_curve[:, -1])}% (median [IQR])"),
+                     f"irregular {pct(irr_curve[:, -1])}% (median [IQR])",
+            precondition=trained),
         cl.share(
             "irregular verbs are overregularized during learning",
             "overregularization errors (goed, hitted) in children (Berko 1958; Marcus et al. 1992) and in the "
             "networks (Rumelhart & McClelland 1986; Plunkett & Marchman 1991)",
             over_any, "per replica: some irregular verb is overregularized at some recorded epoch",
             measured=f"overregularized responses per replica (verbs × recorded epochs), median [IQR] "
-                     f"{quartiles(over_count, 0)}"),
+                     f"{quartiles(over_count, 0)}",
+            precondition=trained),
         cl.below(
             "the overregularization rate stays low",
             "a few per cent of irregular tokens (children 4.2%, Marcus et al. 1992)",
             mean_rate, LOW_RATE,
             "per replica: mean over the recorded epochs of the token-weighted share of irregular verbs "
             f"overregularized; bound {LOW_RATE:.0%} (this project's choice)",
-            measured=f"median [IQR] {pct(mean_rate)}%; peak {pct(rate.max(1))}%"),
+            measured=f"median [IQR] {pct(mean_rate)}%; peak {pct(rate.max(1))}%",
+            precondition=trained),
         cl.share(
             "micro U-shapes: irregular verbs are right, then overregularized, then right again",
             "U-shaped development verb by verb (Plunkett & Marchman 1991; Marcus et al. 1992)",
             u_verbs > 0, "per replica: at least one irregular verb correct → overregularized → correct",
             measured=f"verbs with a U-shape per replica, median [IQR] {quartiles(u_verbs, 0)} of "
-                     f"{int(irregular.sum())} irregular verbs"),
+                     f"{int(irregular.sum())} irregular verbs",
+            precondition=enough),
         cl.greater(
             "irregular verbs of low frequency are overregularized more than frequent ones",
             "token frequency protects irregular verbs (Rumelhart & McClelland 1986; Marcus et al. 1992; "
@@ -209,14 +223,16 @@ def ept_claims(ds):
             f"per replica: mean over the recorded epochs of the share overregularized, irregular verbs at or "
             f"below − above the irregulars' median frequency ({cut:.0f} per million)",
             measured=f"low {pct(over_low)}%, high {pct(over_high)}%; final share correct low {pct(final_low)}%, "
-                     f"high {pct(final_high)}% (median [IQR])"),
+                     f"high {pct(final_high)}% (median [IQR])",
+            precondition=trained),
         cl.above(
             "most novel stems get their regular past",
             "children and adults give wugs the regular past (Berko 1958; Albright & Hayes 2003)",
             wug_regular, WUG_SHARE,
             f"per replica: share of the {int((rhyming | plain).sum())} novel stems given their regular past at "
             f"the last recorded epoch; bound {WUG_SHARE:.0%} (this project's choice)",
-            measured=f"median [IQR] {pct(wug_regular)}%"),
+            measured=f"median [IQR] {pct(wug_regular)}%",
+            precondition=trained),
         cl.greater(
             "novel stems that rhyme with irregular verbs get a regular past less often",
             "nonce verbs in islands of irregular reliability (spling ~ sing, ring) draw irregular pasts more "
@@ -225,7 +241,8 @@ def ept_claims(ds):
             "per replica: share of novel stems given their regular past at the last recorded epoch, "
             f"non-rhyming ({int(plain.sum())}) − rhyming ({int(rhyming.sum())})",
             measured=f"non-rhyming {pct(regular_plain)}%, rhyming {pct(regular_rhyming)}%; rhyming stems "
-                     f"irregularized {pct(wug_irreg)}% (median [IQR])"),
+                     f"irregularized {pct(wug_irreg)}% (median [IQR])",
+            precondition=trained),
     ]
     tables = {"outcomes": out, "responses": responses, "rate": xr.DataArray(rate, dims=("replica", "epoch"),
                                                                              coords={"epoch": epochs}),
@@ -260,6 +277,15 @@ def figures(tables):
                  "correct is the regular past; bars: median share over replicas, whiskers: interquartile range."),
         **u_shapes,
     }
+
+
+def check(experiment):
+    """Refuse, before training, a vocabulary the claims cannot be about (see :mod:`pdplab.reproduce`)."""
+    classes = set(experiment.environment.items["class"])
+    if "regular" not in classes or not classes & set(IRREGULAR):
+        raise DataError(f"{experiment.environment.name}: the vocabulary has no "
+                        f"{'regular' if 'regular' not in classes else 'irregular'} verbs; the claims compare "
+                        f"regular and irregular verbs")
 
 
 def analyse(ds, experiment):

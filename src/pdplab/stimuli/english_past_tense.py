@@ -132,7 +132,7 @@ def _corpus(size, corpus="english"):
     if str(corpus) == "english":
         verbs = english_verbs(_size(size)).verbs
     else:
-        verbs = _own_verbs(Path(corpus).expanduser())
+        verbs = _own_verbs(Path(corpus).expanduser().absolute())
     items = verbs[["verb", "past", "stem_phon", "past_phon", "class", "frequency"]].copy()
     items["regular_past"] = [regular_past(s) for s in items["stem_phon"]]
     items["token_frequency"] = np.sqrt(items["frequency"].to_numpy(dtype=float))
@@ -161,12 +161,15 @@ def _own_verbs(path):
     if table["verb"].duplicated().any():
         raise DataError(f"{path}: verb {table['verb'][table['verb'].duplicated()].iloc[0]!r} is listed twice")
     frequency = pd.to_numeric(table["frequency"], errors="coerce")
-    bad = frequency.isna() | ~np.isfinite(frequency) | (frequency < 0)
+    bad = frequency.isna() | ~np.isfinite(frequency) | (frequency <= 0)
     if bad.any():
-        raise DataError(f"{path}: verb {table['verb'][bad].iloc[0]!r}: the frequency must be a number ≥ 0")
+        raise DataError(f"{path}: verb {table['verb'][bad].iloc[0]!r}: the frequency must be a number > 0 (a verb "
+                        f"of frequency 0 would never be trained)")
     rows = []
     for line, row in enumerate(table.itertuples(index=False), start=2):
-        stem, past = (" ".join("".join(c for c in p if not c.isdigit()) for p in text.split())
+        # ARPAbet in capitals without stress marks, as the decoder writes it.
+        stem, past = (" ".join(p for p in ("".join(c for c in t if not c.isdigit()).upper() for t in text.split())
+                               if p)
                       for text in (row.stem_phon, row.past_phon))
         try:
             for form in (stem, past):
