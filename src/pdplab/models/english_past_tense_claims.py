@@ -19,7 +19,7 @@ from .. import claims as cl
 from ..exceptions import DataError
 from ..analysis import curves
 from ..stimuli.english_past_tense import IRREGULAR, OUTPUT
-from .past_tense_claims import u_shaped_examples
+from .past_tense_claims import u_shape_claim, u_shaped_examples
 from .semantic import quartiles
 
 __all__ = ["OUTCOMES", "LOW_RATE", "WUG_SHARE", "LEARNED", "classify", "outcomes", "ept_claims", "figures", "check",
@@ -208,13 +208,8 @@ def ept_claims(ds):
             f"overregularized; bound {LOW_RATE:.0%} (this project's choice)",
             measured=f"median [IQR] {pct(mean_rate)}%; peak {pct(rate.max(1))}%",
             precondition=trained),
-        cl.share(
-            "micro U-shapes: irregular verbs are right, then overregularized, then right again",
-            "U-shaped development verb by verb (Plunkett & Marchman 1991; Marcus et al. 1992)",
-            u_verbs > 0, "per replica: at least one irregular verb correct → overregularized → correct",
-            measured=f"verbs with a U-shape per replica, median [IQR] {quartiles(u_verbs, 0)} of "
-                     f"{int(irregular.sum())} irregular verbs",
-            precondition=enough),
+        u_shape_claim(u_verbs, int(irregular.sum()),
+                      "U-shaped development verb by verb (Plunkett & Marchman 1991; Marcus et al. 1992)", enough),
         cl.greater(
             "irregular verbs of low frequency are overregularized more than frequent ones",
             "token frequency protects irregular verbs (Rumelhart & McClelland 1986; Marcus et al. 1992; "

@@ -283,6 +283,18 @@ def _template_counts(n):
     return counts
 
 
+def _by_class(mapping, what):
+    """A {class: count} argument, checked (empty when None)."""
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, dict):
+        raise DataError(f"artificial_language: {what} must map classes to counts, not {type(mapping).__name__}")
+    for cls in mapping:
+        if cls not in CLASSES:
+            raise DataError(f"artificial_language: {what} names unknown class {cls!r} (known: {', '.join(CLASSES)})")
+    return mapping
+
+
 def _count(value, what):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise DataError(f"artificial_language: {what} must be a whole number, not {value!r}")
@@ -399,29 +411,15 @@ def artificial_language(regular=410, identity=20, vowel_change=68, arbitrary=2, 
     """
     counts = {"regular": regular, "identity": identity, "vowel change": vowel_change, "arbitrary": arbitrary,
               "novel": novel}
-    if type_frequency is not None:
-        if not isinstance(type_frequency, dict):
-            raise DataError(f"artificial_language: type_frequency must map classes to counts, not "
-                            f"{type(type_frequency).__name__}")
-        for cls, value in type_frequency.items():
-            if cls not in CLASSES:
-                raise DataError(f"artificial_language: type_frequency names unknown class {cls!r} "
-                                f"(known: {', '.join(CLASSES)})")
-            if counts[cls] != _DEFAULT_COUNTS[cls] and counts[cls] != value:
-                raise DataError(f"artificial_language: the number of {cls!r} verbs is given twice "
-                                f"({counts[cls]} and type_frequency {value})")
-            counts[cls] = value
+    for cls, value in _by_class(type_frequency, "type_frequency").items():
+        if counts[cls] != _DEFAULT_COUNTS[cls] and counts[cls] != value:
+            raise DataError(f"artificial_language: the number of {cls!r} verbs is given twice "
+                            f"({counts[cls]} and type_frequency {value})")
+        counts[cls] = value
     counts = {cls: _count(n, f"the number of {cls!r} verbs") for cls, n in counts.items()}
     tokens = dict(TOKEN_FREQUENCY)
-    if token_frequency is not None:
-        if not isinstance(token_frequency, dict):
-            raise DataError(f"artificial_language: token_frequency must map classes to counts, not "
-                            f"{type(token_frequency).__name__}")
-        for cls, value in token_frequency.items():
-            if cls not in CLASSES:
-                raise DataError(f"artificial_language: token_frequency names unknown class {cls!r} "
-                                f"(known: {', '.join(CLASSES)})")
-            tokens[cls] = _count(value, f"the token frequency of {cls!r} verbs")
+    for cls, value in _by_class(token_frequency, "token_frequency").items():
+        tokens[cls] = _count(value, f"the token frequency of {cls!r} verbs")
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise DataError(f"artificial_language: seed must be a whole number at least 0, not {seed!r}")
     trained = sum(counts[c] for c in _IRREGULAR + ("regular",))

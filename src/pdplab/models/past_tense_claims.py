@@ -19,7 +19,8 @@ from ..analysis import curves
 from . import past_tense as pt
 from .semantic import quartiles
 
-__all__ = ["growth_column", "outcomes", "pm_claims", "u_shaped_examples", "figures", "analyse", "IRREGULAR",
+__all__ = ["growth_column", "outcomes", "pm_claims", "u_shape_claim", "u_shaped_examples", "figures", "analyse",
+           "IRREGULAR",
            "ONSET_RATE", "LOW_RATE", "RESOLUTION", "LEARNED"]
 
 IRREGULAR = ("arbitrary", "identity", "vowel change")
@@ -102,6 +103,17 @@ def _onsets(rate, vocabulary):
     return onset
 
 
+def u_shape_claim(u_verbs, n_irregular, published, precondition):
+    """The claim that most replicas show micro U-shapes: ``u_verbs`` irregular verbs per replica
+    went correct → overregularized → correct."""
+    return cl.share(
+        "micro U-shapes: irregular verbs are right, then overregularized, then right again", published,
+        u_verbs > 0, "per replica: at least one irregular verb correct → overregularized → correct",
+        measured=f"verbs with a U-shape per replica, median [IQR] {quartiles(u_verbs, 0)} of {n_irregular} "
+                 f"irregular verbs",
+        precondition=precondition)
+
+
 def pm_claims(ds, joins=None):
     """The claims, and the tables behind the figures (``joins``: the item column giving
     the epoch each verb joins the vocabulary, by default :func:`growth_column`)."""
@@ -160,13 +172,9 @@ def pm_claims(ds, joins=None):
             measured=f"median [IQR] {quartiles(100 * overall, 1)}%; by class: " + ", ".join(
                 f"{c} {quartiles(100 * v, 1)}%" for c, v in mean_by_class.items()),
             precondition=trained),
-        cl.share(
-            "micro U-shapes: irregular verbs are right, then overregularized, then right again",
-            "U-shaped development verb by verb, not across the board (Plunkett & Marchman 1991, 1993)",
-            u_verbs > 0, "per replica: at least one irregular verb correct → overregularized → correct",
-            measured=f"verbs with a U-shape per replica, median [IQR] {quartiles(u_verbs, 0)} of "
-                     f"{int(irregular.sum())} irregular verbs",
-            precondition=enough),
+        u_shape_claim(u_verbs, int(irregular.sum()),
+                      "U-shaped development verb by verb, not across the board (Plunkett & Marchman 1991, 1993)",
+                      enough),
         cl.every(
             "the arbitrary (suppletive) verbs, few and frequent, are overregularized least",
             "high token frequency protects arbitrary mappings (Plunkett & Marchman 1991)",
