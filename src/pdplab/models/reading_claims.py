@@ -21,10 +21,10 @@ import pandas as pd
 import xarray as xr
 
 from .. import claims as cl
-from ..exceptions import DataError
 from ..analysis import regularity
 from ..core.propagate import Plan, forward
 from ..core.record import weights_from_dataset
+from ..exceptions import DataError
 from ..stimuli.reading_lists import glushko_1979, mccann_besner_1987, taraban_mcclelland_1987
 from . import reading
 from .semantic import quartiles
