@@ -72,7 +72,7 @@ def test_reproduce_writes_claims_report_and_figures(tmp_path, capsys):
     claims = (out / "claims.csv").read_text().splitlines()
     assert claims[0] == ",".join(COLUMNS) and len(claims) >= 3
     report = (out / "report.md").read_text()
-    assert "| claim | published | measured | test | n | effect [CI] | p | holds |" in report
+    assert "| claim | published | measured | statistic and test | n | effect [CI] | p | holds |" in report
     figures = sorted(p.name for p in (out / "figures").iterdir())
     assert "learning_curve.png" in figures and "mds_trajectories.png" in figures
     for name in figures:

@@ -25,6 +25,8 @@ __all__ = ["main"]
 
 
 def cmd_run(args):
+    import numpy as np
+
     from .core.files import check_destination, load, save
     from .spec import load_spec
 
@@ -43,7 +45,10 @@ def cmd_run(args):
     ds = exp.run(replicas=args.replicas, seed=args.seed, progress=not args.quiet, weights=start,
                  record_limit_gb=None if args.force else RECORD_LIMIT_GB)
     save(ds, out)
-    _say(args, f"wrote {out}: {ds.sizes['replica']} replicas, epochs 0–{int(ds['epoch'].values[-1])}")
+    epochs = ds["epoch"].values
+    stopped = " (every replica met training.criterion)" if "stopped_at" in ds and np.isfinite(
+        ds["stopped_at"].values).all() else ""
+    _say(args, f"wrote {out}: {ds.sizes['replica']} replicas, epochs {int(epochs[0])}–{int(epochs[-1])}{stopped}")
 
 
 def _check_free_space(out, exp, replicas, force):

@@ -183,11 +183,12 @@ def _write_report(path, module, experiment, ds, table, captions, preset, changed
              f"too few replicas left (fewer than {cl.MIN_REPLICAS}, or fewer than half) is *not evaluable*.  A "
              "*data* claim is a property of the stimuli, not of training.  Lines in figures are medians over "
              "replicas; bands are interquartile ranges.", "",
-             "| claim | published | measured | test | n | effect [CI] | p | holds |",
+             "| claim | published | measured | statistic and test | n | effect [CI] | p | holds |",
              "|---|---|---|---|---|---|---|---|"]
     for row in table.itertuples(index=False):
         kind = " *(data)*" if row.kind == "data" else ""
-        test = row.test + (f"; precondition: {row.precondition}" if row.precondition else "")
+        test = "; ".join(str(x) for x in (row.statistic, row.test) if isinstance(x, str) and x)
+        test += f"; precondition: {row.precondition}" if row.precondition else ""
         n = "" if pd.isna(row.n) else int(row.n)
         lines.append(f"| {_cell(row.claim)}{kind} | {_cell(row.published)} | {_cell(row.measured)} | {_cell(test)} "
                      f"| {n} | {_effect(row)} | {_number(row.p)} | {row.holds} |")

@@ -21,7 +21,7 @@ from .semantic import quartiles
 
 __all__ = ["growth_column", "outcomes", "pm_claims", "u_shape_claim", "u_shaped_examples", "figures", "analyse",
            "IRREGULAR",
-           "ONSET_RATE", "LOW_RATE", "RESOLUTION", "LEARNED"]
+           "ONSET_RATE", "LOW_RATE", "RESOLUTION", "LEARNED", "MASTERED", "CRITICAL_MASS"]
 
 IRREGULAR = ("arbitrary", "identity", "vowel change")
 #: Overregularization has begun when this share of the trained irregular tokens is overregularized.
@@ -89,6 +89,10 @@ def _mean_over_epochs(rate):
 RESOLUTION = 50
 #: A replica has learned the irregular verbs when this share of those in its vocabulary is correct.
 LEARNED = 0.5
+#: The irregular verbs are mastered when this share is correct at the end (a choice).
+MASTERED = 0.9
+#: Overregularization begins after a critical mass: this many times the first vocabulary (a choice).
+CRITICAL_MASS = 2
 
 
 def _onsets(rate, vocabulary):
@@ -153,15 +157,20 @@ def pm_claims(ds, joins=None):
 
     grows = len(np.unique(enters[np.isfinite(enters)])) > 1
     onset_claim = [cl.greater(
-        "overregularization begins only once the vocabulary has grown past its first verbs",
+        "overregularization begins only after a critical mass: twice the first vocabulary",
         "errors begin after a period of rote learning, once the vocabulary passes a critical mass "
         "(Plunkett & Marchman 1993)",
-        onset, np.full_like(onset, first),
+        onset, np.full_like(onset, CRITICAL_MASS * first),
         f"per replica: vocabulary size when {ONSET_RATE:.0%} of the irregular tokens in the vocabulary are first "
-        f"overregularized − the first vocabulary ({first} verbs)",
+        f"overregularized − {CRITICAL_MASS} × the first vocabulary ({first} verbs; the factor is this project's "
+        f"choice)",
         measured=f"vocabulary at onset, median [IQR] {quartiles(onset, 0)} verbs",
         precondition=(np.isfinite(onset), f"the replica's overregularization began after the first recorded epoch, "
-                                          f"located to within {RESOLUTION} verbs"))] if grows else []
+                                          f"and the epoch recorded before had at most {RESOLUTION} verbs fewer"))
+    ] if grows else []
+    complete = epochs >= np.nanmax(enters)
+    late = _mean_over_epochs(np.where(complete[None, :], rate, np.nan))
+    final_irregular = correct_irregular[:, -1]
     claims = onset_claim + [
         cl.below(
             "the overregularization rate stays low",
@@ -171,6 +180,25 @@ def pm_claims(ds, joins=None):
             f"irregular verbs in the vocabulary overregularized; bound {LOW_RATE:.0%} (this project's choice)",
             measured=f"median [IQR] {quartiles(100 * overall, 1)}%; by class: " + ", ".join(
                 f"{c} {quartiles(100 * v, 1)}%" for c, v in mean_by_class.items()),
+            precondition=trained),
+        cl.below(
+            "the overregularization rate stays low once every verb is in the vocabulary",
+            "a few per cent of irregular tokens (Plunkett & Marchman 1993; children 4.2%, Marcus et al. 1992)",
+            late, LOW_RATE,
+            "per replica: mean over the recorded epochs after the last verb joined of the token-weighted share of "
+            f"irregular verbs overregularized; bound {LOW_RATE:.0%} (this project's choice)",
+            measured=f"median [IQR] {quartiles(100 * late, 1)}%",
+            precondition=(trained[0] & complete.any(), trained[1] + ", and epochs after the last verb joined were "
+                                                                    "recorded")),
+        cl.above(
+            "the irregular verbs are mastered by the end of training",
+            "the networks come to produce most irregular pasts correctly (Plunkett & Marchman 1991, 1993)",
+            final_irregular, MASTERED,
+            "per replica: share of the irregular verbs produced correctly at the last recorded epoch; bound "
+            f"{MASTERED:.0%} (this project's choice)",
+            measured=f"median [IQR] {quartiles(100 * final_irregular, 1)}%; by class: " + ", ".join(
+                f"{c} {quartiles(100 * ((values[:, -1] == 'correct') & (cls == c)).sum(-1) / (cls == c).sum(), 1)}%"
+                for c in IRREGULAR),
             precondition=trained),
         u_shape_claim(u_verbs, int(irregular.sum()),
                       "U-shaped development verb by verb, not across the board (Plunkett & Marchman 1991, 1993)",

@@ -190,7 +190,7 @@ def reading_claims(ds, environment):
     anova = "; ".join(f"{name}({a.loc[inter, 'df']:.0f}, {a.loc[inter, 'df_error']:.0f}) = {a.loc[inter, 'F']:.2f}, "
                       f"p = {a.loc[inter, 'p']:.2g} ({unit})"
                       for name, a, unit in (("F1", f1, "by replicas"), ("F2", f2, "by items")))
-    anova = "frequency × regularity ANOVA: " + anova
+    anova = "the frequency × regularity interaction (all four regularity cells) in ANOVAs: " + anova
     means = by_cell.median()
 
     claims = [

@@ -21,6 +21,10 @@ excluded for the first reason that applies, until ``size`` are kept:
 
 ``not letters``
     Not a lower-case spelling of letters a-z (numbers, "don't", "e-mail").
+``part of a contraction``
+    A piece wordfreq splits off a contraction and counts as a word (the
+    "re" of "we're", the "don" of "don't"; :data:`CONTRACTION_PARTS`): its
+    frequency is the contraction's.
 ``not in cmudict``
     No pronunciation in the CMU dictionary.
 ``not monosyllabic``
@@ -130,6 +134,10 @@ _VOWELS = frozenset(["AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH",
 _ONE_SYLLABLE_BEFORE_ER = frozenset(["AY", "AW"])
 #: Languages whose wordfreq frequencies mark names and foreign words, and the share of the English frequency
 #: (their median) from which a word the lexicon lacks counts as one.
+#: Pieces of contractions that wordfreq's tokenizer counts as words.
+CONTRACTION_PARTS = frozenset({"re", "ve", "ll", "im", "id", "don", "ain", "ai", "isn", "aren", "wasn", "weren",
+                               "didn", "doesn", "hasn", "haven", "hadn", "couldn", "wouldn", "shouldn", "mustn",
+                               "shan"})
 _OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt")
 _FOREIGN_SHARE = 0.25
 
@@ -412,6 +420,8 @@ def build_corpus(size=3000, check="pmsp96"):
         reason = None
         if not re.fullmatch(r"[a-z]+", word):
             reason = "not letters"
+        elif word in CONTRACTION_PARTS:
+            reason = "part of a contraction"
         elif word not in cmu:
             reason = "not in cmudict"
         elif not (found := pronunciations(word)):
