@@ -401,14 +401,16 @@ class Template:
             d = ((slots[:, :, None, :] - table[None, None, :, :]) ** 2).sum(-1)
             return d.argmin(-1)
 
-        o = nearest(rows[:, :self.onset], onset_table)
-        nuc = rows[:, self.onset:self.onset + 2].reshape(len(rows), -1)
-        v = ((nuc[:, None, :] - nucleus_table[None]) ** 2).sum(-1).argmin(-1)
-        c = nearest(rows[:, self.onset + 2:], coda_table)
         out = []
-        for oi, vi, ci in zip(o, v, c):
-            phones = [onset_labels[k] for k in oi if k] + [vowels[vi]] + [coda_labels[k] for k in ci if k]
-            out.append(" ".join(phones))
+        for start in range(0, len(rows), 2048):  # in chunks: the distance arrays stay small
+            chunk = rows[start:start + 2048]
+            o = nearest(chunk[:, :self.onset], onset_table)
+            nuc = chunk[:, self.onset:self.onset + 2].reshape(len(chunk), -1)
+            v = ((nuc[:, None, :] - nucleus_table[None]) ** 2).sum(-1).argmin(-1)
+            c = nearest(chunk[:, self.onset + 2:], coda_table)
+            for oi, vi, ci in zip(o, v, c):
+                phones = [onset_labels[k] for k in oi if k] + [vowels[vi]] + [coda_labels[k] for k in ci if k]
+                out.append(" ".join(phones))
         return out[0] if a.ndim == 1 else out
 
 
