@@ -375,20 +375,16 @@ class TrainingErrors:
         order = trainset.presented
         targets = trainset.targets if order is None else {g: a[0][order] for g, a in trainset.targets.items()}
         err = error_values(self.plan, self.outputs, targets)
-        row = self.values[:, epoch - self.start - 1]
+        if order is not None:
+            # Presentation order back to item order; an item drawn several times gets its mean error.
+            R = err.shape[0]
+            flat = (np.arange(R)[:, None] * n + order).ravel()
+            sums = np.bincount(flat, weights=err.ravel(), minlength=R * n).reshape(R, n)
+            counts = np.bincount(flat, minlength=R * n).reshape(R, n)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                err = np.where(counts > 0, sums / counts, np.nan)
         keep = trainset.positions >= 0
-        if order is None:
-            row[:, trainset.positions[keep]] = err[:, keep]
-            self.filled = epoch - self.start
-            return
-        # Presentation order back to item order; an item drawn several times gets its mean error.
-        R = err.shape[0]
-        flat = (np.arange(R)[:, None] * n + order).ravel()
-        sums = np.bincount(flat, weights=err.ravel(), minlength=R * n).reshape(R, n)
-        counts = np.bincount(flat, minlength=R * n).reshape(R, n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(counts > 0, sums / counts, np.nan)
-        row[:, trainset.positions[keep]] = mean[:, keep]
+        self.values[:, epoch - self.start - 1][:, trainset.positions[keep]] = err[:, keep]
         self.filled = epoch - self.start
 
     def dataset(self):

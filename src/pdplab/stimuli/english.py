@@ -470,13 +470,10 @@ def read_reference_corpus(path):
     pdplab.exceptions.DataError
         If the file is missing, unreadable or lacks either column.
     """
+    from .tables import read_csv
+
     path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: no such file")
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(f"{path}: not a readable CSV table ({str(exc).splitlines()[0]})") from None
+    table = read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in ("orth", "phon") if c not in table.columns]
     if missing:
         raise DataError(f"{path}: no {missing[0]!r} column")

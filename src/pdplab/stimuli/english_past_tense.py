@@ -145,13 +145,9 @@ def _own_verbs(path):
     (ARPAbet, stress marks optional) and frequency (per million)."""
     from ..models import phonology
     from .english_verbs import past_tense_class
+    from .tables import read_csv
 
-    if not path.is_file():
-        raise DataError(f"{path}: {'is a folder, not a file' if path.is_dir() else 'no such file'}")
-    try:
-        table = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(f"{path}: not a readable CSV table ({str(exc).splitlines()[0]})") from None
+    table = read_csv(path, comment="#", dtype=str, keep_default_na=False)
     missing = [c for c in ("verb", "past", "stem_phon", "past_phon", "frequency") if c not in table.columns]
     if missing:
         raise DataError(f"{path}: no {missing[0]!r} column (a vocabulary needs verb, past, stem_phon, past_phon "

@@ -70,6 +70,7 @@ from .. import __version__
 from ..core.files import atomic
 from ..environment import Environment
 from ..exceptions import DataError
+from .tables import existing_file
 
 __all__ = ["XERION_FIELDS", "read_examples", "write_examples", "unique_labels"]
 
@@ -162,9 +163,7 @@ def read_examples(path, inputs=None, targets=None, *, units=None, fields=XERION_
     DataError
         Naming the file, the line and the example, for anything malformed.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: {'is a folder, not a file' if path.is_dir() else 'no such file'}")
+    path = existing_file(path)
     try:
         lines = path.read_text().split("\n")
     except (OSError, UnicodeDecodeError) as exc:

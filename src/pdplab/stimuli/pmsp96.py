@@ -110,8 +110,9 @@ def _english(size):
 
 
 def _from_file(path):
-    if not path.is_file():
-        raise DataError(f"{path}: {'is a folder, not a file' if path.is_dir() else 'no such file'}")
+    from .tables import existing_file
+
+    existing_file(path)
     if path.suffix == ".csv":
         return _from_csv(path)
     if path.suffix == ".ex":
@@ -120,14 +121,9 @@ def _from_file(path):
 
 
 def _from_csv(path):
-    from io import StringIO
+    from .tables import read_csv
 
-    try:
-        # Only whole lines starting with "#" are comments: "#" is also a value (PMSP96's type code).
-        text = "".join(line for line in path.read_text().splitlines(keepends=True) if not line.startswith("#"))
-        table = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(f"{path}: not a readable CSV table ({str(exc).splitlines()[0]})") from None
+    table = read_csv(path, whole_line_comments=True, dtype=str, keep_default_na=False)
     table = table.rename(columns={"freq": "kf"}) if "kf" not in table else table
     missing = [c for c in ("orth", "phon", "kf") if c not in table]
     if missing:

@@ -20,7 +20,32 @@ import pandas as pd
 from ..environment import Environment
 from ..exceptions import DataError
 
-__all__ = ["read_patterns", "write_patterns"]
+__all__ = ["read_patterns", "write_patterns", "existing_file", "read_csv"]
+
+
+def existing_file(path):
+    """``path`` as a Path, if it names a file; else a one-line DataError."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: {'is a folder, not a file' if path.is_dir() else 'no such file'}")
+    return path
+
+
+def read_csv(path, whole_line_comments=False, **options):
+    """The CSV table at ``path`` (``options`` go to :func:`pandas.read_csv`), or a one-line
+    DataError naming the file.  With ``whole_line_comments``, lines starting with "#" are
+    comments and "#" elsewhere is a value (PMSP96's type code)."""
+    from io import StringIO
+
+    path = existing_file(path)
+    try:
+        source = path
+        if whole_line_comments:
+            source = StringIO("".join(line for line in path.read_text().splitlines(keepends=True)
+                                      if not line.startswith("#")))
+        return pd.read_csv(source, **options)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(f"{path}: not a readable CSV table ({str(exc).splitlines()[0]})") from None
 
 
 def read_patterns(path, network, frequency=None, name=None, units=None):
@@ -31,12 +56,7 @@ def read_patterns(path, network, frequency=None, name=None, units=None):
     a table may order its columns as it likes, but must name the same units.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: {'is a folder, not a file' if path.is_dir() else 'no such file'}")
-    try:
-        table = pd.read_csv(path, comment="#", dtype={"item": str})
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(f"{path}: not a readable CSV table ({str(exc).splitlines()[0]})") from None
+    table = read_csv(path, comment="#", dtype={"item": str})
     if "item" not in table.columns:
         raise DataError(f"{path}: no 'item' column")
     if table.empty:
