@@ -288,7 +288,7 @@ def test_a_replica_stops_alike_alone_or_among_others(xor):
 def test_continuing_a_run_gives_the_numbers_of_one_long_run(tmp_path, settings):
     net = two_input_network()
     env = random_environment(net, n=6, seed=2)
-    settings = {"optimizer": NAME, **settings}
+    settings = {"optimizer": NAME, "record": {"every": 6}, **settings}
     whole = pl.train(net, env, epochs=30, seed=[5, 6, 7], **settings)
     first = pl.train(net, env, epochs=24, seed=[5, 6, 7], **settings)
     assert not np.allclose(first["optimizer:gains:0"], 1.0)  # the gains carry something to continue

@@ -173,7 +173,7 @@ def test_log_spaced_recording_epochs():
     assert list(epochs) == [0, 1, 10, 100, 1000]
     assert list(pl.Record(every=500, log_points=3).epochs_for(1000)) == [0, 1, 32, 500, 1000]
     # More points than epochs record every epoch, once.
-    assert list(pl.Record(log_points=10**9).epochs_for(50)) == list(range(51))
+    assert list(pl.Record(every=1, log_points=10**9).epochs_for(50)) == list(range(51))
     for bad in (-1, 1.5, True, "5"):
         with pytest.raises(pl.NetworkError, match="log_points"):
             pl.train(pl.Network([pl.Group("i", 1), pl.Group("o", 1, error="sse")], [("i", "o")]),

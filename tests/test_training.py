@@ -96,8 +96,8 @@ def test_a_replica_is_the_same_alone_or_among_a_hundred(update):
 def test_a_replica_stops_alike_alone_or_among_others(xor, settings):
     # Replicas reach the criterion at different epochs; each must stop when it does.
     net, env = xor
-    among = pl.train(net, env, epochs=3000, criterion=0.3, seed=[3, 4, 5, 6], **settings)
-    alone = pl.train(net, env, epochs=3000, criterion=0.3, seed=[5], **settings)
+    among = pl.train(net, env, epochs=3000, criterion=0.3, seed=[3, 4, 5, 6], record={"every": 1}, **settings)
+    alone = pl.train(net, env, epochs=3000, criterion=0.3, seed=[5], record={"every": 1}, **settings)
     stop = alone["stopped_at"].values[0]
     assert np.isfinite(among["stopped_at"].values).all() and len(set(among["stopped_at"].values)) > 1
     assert among["stopped_at"].values[2] == stop
@@ -142,13 +142,14 @@ def test_criterion_stops_each_replica():
 
 def test_schedule_changes_settings_and_environment(xor):
     net, env = xor
-    ds = pl.train(net, env, epochs=20, lr=0.5, update="batch", schedule={11: {"lr": 0.0}}, seed=0)
+    ds = pl.train(net, env, epochs=20, lr=0.5, update="batch", schedule={11: {"lr": 0.0}}, seed=0,
+                  record={"every": 1})
     err = ds["error"].sum("item").sel(replica=0).values
     assert err[10] != err[9] and np.all(err[10:] == err[10])
 
     zeros = pl.Environment({"input": [[0, 0]]}, {"output": [[0]]}, items=["00"])
     ds = pl.train(net, zeros, epochs=40, lr=1.0, update="batch", test=env,
-                  schedule={21: {"environment": env}}, seed=0)
+                  schedule={21: {"environment": env}}, seed=0, record={"every": 20})
     assert list(ds["item"].values) == ["00", "01", "10", "11"]
     per_item = ds["error"].sel(replica=0)
     assert per_item.sel(item="01", epoch=20) > per_item.sel(item="01", epoch=0)
@@ -229,7 +230,7 @@ def test_continuing_a_run_gives_the_numbers_of_one_long_run(tmp_path, settings):
     net = two_input_network()
     env = random_environment(net, n=6, seed=2)
     env.frequency = np.array([1.0, 2, 3, 1, 1, 5])
-    settings = {"lr": 0.2, **settings}
+    settings = {"lr": 0.2, "record": {"every": 6}, **settings}
     whole = pl.train(net, env, epochs=30, seed=[5, 6, 7], **settings)
     first = pl.train(net, env, epochs=24, seed=[5, 6, 7], **settings)
     pl.save(first, tmp_path / "first.nc")

@@ -34,6 +34,7 @@ and optimizer settings are coordinates on ``replica``.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -89,7 +90,7 @@ class Record:
     """
 
     groups: Sequence[str] = ()
-    every: int = 1
+    every: int = 0
     epochs: Sequence[int] | None = None
     log_points: int = 0
     net_input: bool = False
@@ -184,9 +185,10 @@ def provenance(**extra):
     return attrs
 
 
+@functools.lru_cache(maxsize=1)
 def _git_commit():
     """The commit of the pdplab checkout this runs from ("…-dirty" with local
-    changes), or None for an installed package."""
+    changes), or None for an installed package; asked once per process."""
     import subprocess
     from pathlib import Path
 
@@ -224,6 +226,11 @@ def unit_coords(network, groups, environment=None):
 def weights_to_dataset(network, weights, environment=None):
     """Parameters as Dataset variables ``weight:a->b`` (replica, a_unit, b_unit)
     and ``bias:b`` (replica, b_unit)."""
+    return xr.Dataset(*weight_variables(network, weights, environment))
+
+
+def weight_variables(network, weights, environment=None):
+    """The variables and coordinates of :func:`weights_to_dataset`."""
     data = {}
     for p in network.projections:
         data[f"weight:{p.key}"] = (("replica", f"{p.source}_unit", f"{p.target}_unit"), weights[p.key])
@@ -232,7 +239,7 @@ def weights_to_dataset(network, weights, environment=None):
             g = key[: -len(".bias")]
             data[f"bias:{g}"] = (("replica", f"{g}_unit"), weights[key])
     groups = sorted({g for p in network.projections for g in (p.source, p.target)})
-    return xr.Dataset(data, coords=unit_coords(network, groups, environment))
+    return data, unit_coords(network, groups, environment)
 
 
 def weights_from_dataset(ds, network=None):
@@ -335,7 +342,8 @@ class Recorder:
                 arr[:, i] = acts[g]
         self.epochs.append(epoch)
 
-    def dataset(self, test):
+    def variables(self, test):
+        """The recorded variables and their coordinates."""
         n = len(self.epochs)
         data = {"error": (("replica", "epoch", "item"), self.error[:, :n])}
         data.update({rule: (("replica", "epoch", "item"), arr[:, :n]) for rule, arr in self.correct.items()})
@@ -343,7 +351,7 @@ class Recorder:
             data[name] = (("replica", "epoch", "item", f"{g}_unit"), arr[:, :n])
         coords = {"epoch": np.array(self.epochs), **item_coords(test)}
         coords.update(unit_coords(self.network, self.record.groups, test))
-        return xr.Dataset(data, coords=coords)
+        return data, coords
 
 
 class TrainingErrors:
@@ -371,23 +379,30 @@ class TrainingErrors:
 
     def end_epoch(self, epoch, trainset):
         """Measure the epoch's errors and file them under the recorded items."""
-        n = len(trainset)
         order = trainset.presented
         targets = trainset.targets if order is None else {g: a[0][order] for g, a in trainset.targets.items()}
         err = error_values(self.plan, self.outputs, targets)
+        self.file(epoch, err[:, None], None if order is None else order[:, None], trainset)
+
+    def file(self, first, errors, order, trainset):
+        """File the errors of epochs ``first, first + 1, …``, (replicas, epochs, presentations), met
+        in the order ``order`` (same shape; None: table order), under the recorded items."""
         if order is not None:
             # Presentation order back to item order; an item drawn several times gets its mean error.
-            R = err.shape[0]
-            flat = (np.arange(R)[:, None] * n + order).ravel()
-            sums = np.bincount(flat, weights=err.ravel(), minlength=R * n).reshape(R, n)
-            counts = np.bincount(flat, minlength=R * n).reshape(R, n)
+            R, E, L = errors.shape
+            n = len(trainset)
+            flat = (np.arange(R * E)[:, None] * n + order.reshape(R * E, L)).ravel()
+            sums = np.bincount(flat, weights=errors.ravel(), minlength=R * E * n).reshape(R, E, n)
+            counts = np.bincount(flat, minlength=R * E * n).reshape(R, E, n)
             with np.errstate(invalid="ignore", divide="ignore"):
-                err = np.where(counts > 0, sums / counts, np.nan)
+                errors = np.where(counts > 0, sums / counts, np.nan)
         keep = trainset.positions >= 0
-        self.values[:, epoch - self.start - 1][:, trainset.positions[keep]] = err[:, keep]
-        self.filled = epoch - self.start
+        i = first - self.start - 1
+        self.values[:, i: i + errors.shape[1]][:, :, trainset.positions[keep]] = errors[:, :, keep]
+        self.filled = first + errors.shape[1] - 1 - self.start
 
-    def dataset(self):
+    def variables(self):
+        """``train_error`` and its ``train_epoch`` coordinate."""
         epochs = np.arange(self.start + 1, self.start + self.filled + 1)
-        return xr.Dataset({"train_error": (("replica", "train_epoch", "item"), self.values[:, : self.filled])},
-                          coords={"train_epoch": epochs})
+        return ({"train_error": (("replica", "train_epoch", "item"), self.values[:, : self.filled])},
+                {"train_epoch": epochs})

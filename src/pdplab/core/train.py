@@ -10,12 +10,14 @@ whether it trains alone or beside others.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
 
 from ..exceptions import DataError, DivergenceError, NetworkError
 from . import RECORD_LIMIT_GB
+from .compiled import CompiledRun, choose_engine
 from .network import STREAM_ORDER, _positive, replica_rng
 from .optim import make_optimizer, per_replica
 from .propagate import (
@@ -27,7 +29,7 @@ from .propagate import (
     output_gradients,
     parameter_gradients,
 )
-from .record import Recorder, TrainingErrors, as_record, check_names, network_attr, provenance, weights_to_dataset
+from .record import Recorder, TrainingErrors, as_record, check_names, network_attr, provenance, weight_variables
 from .accuracy import candidates
 from .rules import feedback_matrices
 from .state import STATE_ATTR, check_same_run, restore, saved_state, state_variables
@@ -63,6 +65,7 @@ def train(
     dtype="float64",
     progress=False,
     record_limit_gb=RECORD_LIMIT_GB,
+    engine="auto",
 ):
     """Train ``replicas`` copies of ``network`` on ``environment``.
 
@@ -125,6 +128,11 @@ def train(
     record_limit_gb : float or None
         Refuse, before training, a run whose records would take more memory
         than this (None: no limit).
+    engine : {"auto", "compiled", "numpy"}
+        The compiled kernel (:mod:`pdplab.core.kernels`) or the numpy passes;
+        ``auto`` takes the compiled path for updates of at most 64 patterns
+        (see :func:`pdplab.core.compiled.choose_engine`).  Both give the same
+        numbers to within rounding.
 
     Returns
     -------
@@ -195,40 +203,139 @@ def train(
         for e in sorted(e for e in schedule if e <= start):
             trainset = _apply_schedule(schedule[e], opt, trainset, network, fast, dtype, scale_by_frequency, order)
         stopped_at = restore(weights, resumed, opt, trainable, params, order_rngs)
-    grad_buffers = {k: np.empty_like(params[k]) for k in trainable}
-    workspaces = {}
-    scaled = _can_scale_deltas(opt, network)
+    engine = choose_engine(engine, opt, update, batch_size, len(trainset))
+    compiled = None
+    if engine == "compiled":
+        compiled = CompiledRun(network, fast, params, trainable, opt, feedback, rule)
+        params = compiled.params
+        if rule == "backprop":
+            feedback = feedback_matrices(network, params, rule, seeds)
 
     test = recorded
     check_names(record, test)
     test_in, test_tg = test.arrays(network, dtype)
     end = start + epochs
-    record_epochs = set(record.epochs_for(end, start).tolist())
+    record_epochs = record.epochs_for(end, start)
     recorder = Recorder(plan, network, record, seeds, len(record_epochs), len(test), dtype,
                         candidates(environment.targets, network.outputs))
-    train_errors = TrainingErrors(plan, R, epochs, len(test), start, dtype) if record.train_error else None
     trainset.locate(test)
-    done = np.isfinite(stopped_at)
-    opt.freeze(done)
-
-    bar = _progress(epochs, progress)
-    last = start
+    run = _Run(
+        network=network, plan=plan, fast=fast, opt=opt, params=params, trainable=trainable, feedback=feedback,
+        trainset=trainset, schedule=schedule, order_rngs=order_rngs, update=update, batch_size=batch_size,
+        order=order, scale_by_frequency=scale_by_frequency, dtype=dtype, criterion=criterion, seeds=seeds,
+        stopped_at=stopped_at, done=np.isfinite(stopped_at), recorder=recorder, record_epochs=set(record_epochs.tolist()),
+        train_errors=TrainingErrors(plan, R, epochs, len(test), start, dtype) if record.train_error else None,
+        test=test, test_in=test_in, test_tg=test_tg, bar=_progress(epochs, progress),
+    )
+    opt.freeze(run.done)
     recorder.take(start, params, feedback, test_in, test_tg)
+    last = _compiled_epochs(run, compiled, start, end) if compiled else _numpy_epochs(run, start, end)
+    if run.bar is not None:
+        run.bar.close()
+    if last not in recorder.epochs:
+        recorder.take(last, params, feedback, test_in, test_tg)
+    train_errors = run.train_errors
+
+    data, coords = recorder.variables(test)
+    if train_errors is not None:
+        more, their_coords = train_errors.variables()
+        data.update(more)
+        coords.update(their_coords)
+    coords.update(replica=np.arange(R), seed=("replica", np.array(seeds)))
+    for name in ("lr", "momentum", "decay"):
+        if name in opt.settings:
+            v = per_replica(opt.settings[name], R, name)
+            coords[name] = ("replica", np.broadcast_to(v, (R,)).astype(float))
+    if criterion is not None:
+        data["stopped_at"] = ("replica", stopped_at)
+    state_attr = {}
+    if record.weights:
+        more, unit_coords = weight_variables(network, {k: np.array(v) for k, v in params.items()}, test)
+        data.update(more)
+        coords.update({k: v for k, v in unit_coords.items() if k not in coords})
+        variables, state_attr[STATE_ATTR] = state_variables(opt, trainable, params, order_rngs, last, stopped_at,
+                                                            seeds, environment)
+        data.update(variables)
+    ds = xr.Dataset(data, coords=coords)
+    ds.attrs = provenance(
+        network=network_attr(network),
+        training=dict(epochs=epochs, start_epoch=start, **settings),
+        environment=environment.name,
+        test_environment=test.name,
+        seeds=[int(s) for s in seeds],
+        engine=engine,
+        wall_time_s=round(time.perf_counter() - started, 3),
+        **state_attr,
+    )
+    return ds
+
+
+@dataclass
+class _Run:
+    """What the epoch loops share: the network, its parameters and optimizer, the items, the records."""
+
+    network: object
+    plan: Plan
+    fast: Plan
+    opt: object
+    params: dict
+    trainable: list
+    feedback: dict
+    trainset: object
+    schedule: dict
+    order_rngs: list
+    update: str
+    batch_size: int | None
+    order: str
+    scale_by_frequency: bool
+    dtype: object
+    criterion: float | None
+    seeds: list
+    stopped_at: np.ndarray
+    done: np.ndarray
+    recorder: Recorder
+    record_epochs: set
+    train_errors: TrainingErrors | None
+    test: object
+    test_in: dict
+    test_tg: dict
+    bar: object
+
+    def apply_schedule(self, epoch):
+        if epoch in self.schedule:
+            self.trainset = _apply_schedule(self.schedule[epoch], self.opt, self.trainset, self.network, self.fast,
+                                            self.dtype, self.scale_by_frequency, self.order)
+            self.trainset.locate(self.test)
+
+    def batch(self):
+        """Patterns per update."""
+        return {"pattern": 1, "minibatch": self.batch_size, "batch": len(self.trainset)}[self.update]
+
+    def record(self, epoch):
+        if epoch in self.record_epochs:
+            self.recorder.take(epoch, self.params, self.feedback, self.test_in, self.test_tg)
+
+
+def _numpy_epochs(run, start, end):
+    """Train epochs ``start + 1 … end`` with the numpy passes; return the last epoch trained."""
+    params, fast, opt, R = run.params, run.fast, run.opt, len(run.seeds)
+    trainable_set = set(run.trainable)
+    grad_buffers = {k: np.empty_like(params[k]) for k in run.trainable}
+    workspaces = {}
+    scaled = _can_scale_deltas(opt, run.network)
+    last = start
     for epoch in range(start + 1, end + 1):
-        if done.all():
+        if run.done.all():
             break
-        if epoch in schedule:
-            trainset = _apply_schedule(schedule[epoch], opt, trainset, network, fast, dtype, scale_by_frequency,
-                                       order)
-            trainset.locate(test)
-        B = {"pattern": 1, "minibatch": batch_size, "batch": len(trainset)}[update]
+        run.apply_schedule(epoch)
+        trainset = run.trainset
         offset = 0
-        for inputs, targets, weights_s in trainset.batches(B, order_rngs):
+        for inputs, targets, weights_s in trainset.batches(run.batch(), run.order_rngs):
             b = next(iter(targets.values())).shape[1]
-            ws = workspaces.get(b) or workspaces.setdefault(b, Workspace(fast, R, b, dtype))
+            ws = workspaces.get(b) or workspaces.setdefault(b, Workspace(fast, R, b, run.dtype))
             nets, acts = forward(fast, params, inputs, ws)
-            if train_errors is not None:
-                train_errors.keep(acts, offset, len(trainset))
+            if run.train_errors is not None:
+                run.train_errors.keep(acts, offset, len(trainset))
                 offset += b
             grads_out = output_gradients(fast, nets, acts, targets, weights_s, ws)
             if scaled:
@@ -236,53 +343,55 @@ def train(
                 # by −η makes every gradient a ready-made steepest-descent step.
                 for g in grads_out.values():
                     g *= opt.neg_lr[0]
-            d = backward(fast, feedback, nets, acts, grads_out, ws)
+            d = backward(fast, run.feedback, nets, acts, grads_out, ws)
             grads = parameter_gradients(fast, acts, d, trainable_set, out=grad_buffers)
-            opt.step([grads[k] for k in trainable], scaled=scaled)
-        _check_finite(params, trainable, epoch, seeds)
-        if train_errors is not None:
-            train_errors.end_epoch(epoch, trainset)
-        if criterion is not None:
-            newly = trainset.within(plan, params, criterion) & ~done
-            stopped_at[newly] = epoch
-            done |= newly
-            opt.freeze(done)
+            opt.step([grads[k] for k in run.trainable], scaled=scaled)
+        _check_finite(params, run.trainable, epoch, run.seeds)
+        if run.train_errors is not None:
+            run.train_errors.end_epoch(epoch, trainset)
+        if run.criterion is not None:
+            newly = trainset.within(run.plan, params, run.criterion) & ~run.done
+            run.stopped_at[newly] = epoch
+            run.done |= newly
+            opt.freeze(run.done)
         last = epoch
-        if bar is not None:
-            bar.update(1)
-        if epoch in record_epochs:
-            recorder.take(epoch, params, feedback, test_in, test_tg)
-    if bar is not None:
-        bar.close()
-    if last not in recorder.epochs:
-        recorder.take(last, params, feedback, test_in, test_tg)
+        if run.bar is not None:
+            run.bar.update(1)
+        run.record(epoch)
+    return last
 
-    ds = recorder.dataset(test)
-    if train_errors is not None:
-        ds = ds.merge(train_errors.dataset())
-    ds = ds.assign_coords(replica=np.arange(R), seed=("replica", np.array(seeds)))
-    for name in ("lr", "momentum", "decay"):
-        if name in opt.settings:
-            v = per_replica(opt.settings[name], R, name)
-            ds = ds.assign_coords({name: ("replica", np.broadcast_to(v, (R,)).astype(float))})
-    if criterion is not None:
-        ds["stopped_at"] = ("replica", stopped_at)
-    state_attr = {}
-    if record.weights:
-        ds = ds.merge(weights_to_dataset(network, params, test))
-        variables, state_attr[STATE_ATTR] = state_variables(opt, trainable, params, order_rngs, last, stopped_at,
-                                                            seeds, environment)
-        ds = ds.assign(variables)
-    ds.attrs = provenance(
-        network=network_attr(network),
-        training=dict(epochs=epochs, start_epoch=start, **settings),
-        environment=environment.name,
-        test_environment=test.name,
-        seeds=[int(s) for s in seeds],
-        wall_time_s=round(time.perf_counter() - started, 3),
-        **state_attr,
-    )
-    return ds
+
+def _compiled_epochs(run, compiled, start, end):
+    """Train epochs ``start + 1 … end`` with the compiled kernel, many epochs per call, up to each
+    recorded epoch and each scheduled change; return the last epoch trained."""
+    last = start
+    stops = sorted(run.record_epochs | {e - 1 for e in run.schedule} | {end})
+    while last < end and not run.done.all():
+        first = last + 1
+        run.apply_schedule(first)
+        trainset, batch = run.trainset, run.batch()
+        count = next(e for e in stops if e >= first) - first + 1
+        count = min(count, compiled.chunk(len(trainset)))
+        if run.bar is not None:
+            count = min(count, max(1, (end - start) // 100))
+        steps_before = getattr(run.opt, "t", 0)
+        errors, orders, diverged = compiled.epochs(first, count, trainset, batch, run.order_rngs, run.criterion,
+                                                   run.stopped_at, steps_before)
+        if hasattr(run.opt, "t"):
+            run.opt.t = steps_before + count * -(-errors.shape[2] // batch)
+        if np.isfinite(diverged).any():
+            _diverged(np.nan_to_num(diverged, nan=np.inf), run.seeds)
+        run.done |= np.isfinite(run.stopped_at)
+        trained = count if not run.done.all() else int(np.nanmax(run.stopped_at)) - first + 1
+        if run.train_errors is not None:
+            run.train_errors.file(first, errors[:, :trained], None if orders is None else orders[:, :trained],
+                                  trainset)
+        last = first + trained - 1
+        if run.bar is not None:
+            run.bar.update(trained)
+        run.record(last)
+    run.opt.freeze(run.done)
+    return last
 
 
 def _settings(opt, update, batch_size, order, scale_by_frequency, rule, criterion, dtype, schedule):
@@ -373,6 +482,16 @@ class _TrainingSet:
         if self.order == "permuted":
             return np.stack([rng.permutation(self.n) for rng in rngs])
         return np.stack([rng.choice(self.n, size=self.n, p=self.p) for rng in rngs])
+
+    def orders(self, epochs, size, rngs):
+        """The items each replica presents in each of the next ``epochs`` epochs, (replicas, epochs,
+        presentations), drawn as :meth:`batches` draws them; None for table order."""
+        if self.order == "ordered" or (size >= self.n and self.order == "permuted"):
+            return None
+        out = np.empty((len(rngs), epochs, self.n), dtype=np.int64)
+        for e in range(epochs):
+            out[:, e] = self._epoch_order(rngs)
+        return out
 
     def batches(self, size, rngs):
         """Yield (inputs, targets, pattern weights) for each update of one epoch."""
@@ -570,7 +689,16 @@ def _check_finite(params, keys, epoch, seeds):
     if np.isfinite(total).all():
         return
     bad = [r for r in range(R) if not all(np.isfinite(params[k][r]).all() for k in keys)]
-    bad = bad or list(np.flatnonzero(~np.isfinite(total)))
+    at = np.full(R, np.inf)
+    at[bad or list(np.flatnonzero(~np.isfinite(total)))] = epoch
+    _diverged(at, seeds)
+
+
+def _diverged(at, seeds):
+    """Raise :class:`DivergenceError` for the replicas whose weights became non-finite first
+    (``at``: the epoch each replica's did, inf where they did not)."""
+    epoch = int(at.min())
+    bad = [int(r) for r in np.flatnonzero(at == epoch)]
     raise DivergenceError(
         f"training diverged at epoch {epoch}: replica {bad[0]} (seed {seeds[bad[0]]}) has non-finite weights"
         + (f", and {len(bad) - 1} other replicas" if len(bad) > 1 else ""),

@@ -1,0 +1,202 @@
+"""The compiled kernel against the numpy passes: the same numbers to within rounding on every
+feature, the same numbers bit for bit for a replica alone or among others, and the choice
+of path."""
+
+import numpy as np
+import pytest
+
+import pdplab as pl
+from pdplab.core import kernels
+from pdplab.core.compiled import choose_engine
+from pdplab.core.optim import make_optimizer
+
+from helpers import random_environment, two_input_network
+
+
+def both(net, env, **settings):
+    """Train on either path; return the two results."""
+    settings.setdefault("record", {"every": 5})
+    return [pl.train(net, env, engine=engine, **settings) for engine in ("numpy", "compiled")]
+
+
+def assert_same(numpy_run, compiled_run, rtol=1e-9, atol=1e-11, skip=()):
+    assert set(numpy_run.data_vars) == set(compiled_run.data_vars)
+    assert compiled_run.attrs["engine"] == "compiled" and numpy_run.attrs["engine"] == "numpy"
+    for name in numpy_run.data_vars:
+        if name in skip or numpy_run[name].dtype.kind not in "fb":
+            continue
+        np.testing.assert_allclose(compiled_run[name].values.astype(float), numpy_run[name].values.astype(float),
+                                   rtol=rtol, atol=atol, err_msg=name)
+
+
+NETWORKS = {
+    "logistic sse": dict(),
+    "tanh hidden, cross-entropy": dict(hidden="tanh", error="cross_entropy"),
+    "relu hidden, softmax cross-entropy": dict(hidden="relu", output="softmax", error="cross_entropy"),
+    "linear hidden, softmax sse": dict(hidden="linear", output="softmax"),
+    "radii": dict(target_radius=0.1, zero_error_radius=0.05),
+    "cross-entropy with radii": dict(error="cross_entropy", target_radius=0.1, zero_error_radius=0.02),
+}
+
+
+@pytest.mark.parametrize("kind", NETWORKS)
+@pytest.mark.parametrize("update", ["pattern", "minibatch", "batch"])
+def test_both_paths_agree_on_every_network(kind, update):
+    net = two_input_network(**NETWORKS[kind])
+    env = random_environment(net, n=7, seed=1)
+    runs = both(net, env, epochs=25, lr=0.3, update=update, batch_size=3, seed=[4, 5])
+    assert_same(*runs)
+    assert np.ptp(runs[1]["error"].sum("item").values) > 0  # it learned something
+
+
+@pytest.mark.parametrize("optimizer, options", [
+    ("steepest", {"decay": 0.01}),
+    ("momentum", {"momentum": 0.8, "decay": 0.001}),
+    ("dougs_momentum", {"momentum": 0.9, "lr": 2.0}),
+    ("delta_bar_delta", {"momentum": 0.5, "lr": 0.05}),
+    ("lens_delta_bar_delta", {"decay": 0.001}),
+    ("adam", {"lr": 0.05, "decay": 0.001}),
+])
+@pytest.mark.parametrize("update", ["pattern", "minibatch"])
+def test_both_paths_agree_on_every_optimizer(optimizer, options, update):
+    net = two_input_network(error="cross_entropy")
+    env = random_environment(net, n=6, seed=3)
+    options = {"lr": 0.2, **options}
+    assert_same(*both(net, env, epochs=20, optimizer=optimizer, update=update, batch_size=4, seed=[1, 2, 3],
+                      **options))
+
+
+@pytest.mark.parametrize("settings", [
+    {"order": "ordered"},
+    {"order": "probabilistic"},
+    {"scale_by_frequency": True},
+    {"order": "probabilistic", "scale_by_frequency": True, "update": "minibatch", "batch_size": 2},
+    {"rule": "feedback_alignment"},
+    {"lr": [0.1, 0.5, 1.0]},
+    {"dtype": "float32"},
+])
+def test_both_paths_agree_on_orders_rules_and_settings(settings):
+    net = two_input_network()
+    env = random_environment(net, n=6, seed=2)
+    env.frequency = np.array([1.0, 2, 3, 0.5, 1, 4])
+    float32 = settings.get("dtype") == "float32"
+    runs = both(net, env, epochs=20, seed=[7, 8, 9], **{"lr": 0.3, **settings})
+    assert_same(*runs, rtol=2e-4 if float32 else 1e-9, atol=1e-5 if float32 else 1e-11)
+
+
+def test_both_paths_agree_on_frozen_and_scaled_projections():
+    net = pl.Network(
+        [pl.Group("a", 3), pl.Group("h", 4, bias=False), pl.Group("g", 3, learn_bias=False),
+         pl.Group("mid", 2, error="sse"), pl.Group("out", 2, error="cross_entropy")],
+        [pl.Projection("a", "h", frozen=True), pl.Projection("a", "g", lr_scale=0.5), ("h", "mid"), ("g", "mid"),
+         ("mid", "out"), pl.Projection("h", "out", lr_scale=2.0)],
+        init_range=0.7,
+    )
+    env = random_environment(net, n=5, seed=4)
+    runs = both(net, env, epochs=30, optimizer="momentum", lr=0.2, seed=[1, 2])
+    assert_same(*runs)
+    np.testing.assert_array_equal(runs[1]["weight:a->h"], pl.train(net, env, epochs=0, seed=[1, 2])["weight:a->h"])
+
+
+def test_both_paths_stop_at_the_same_epoch(xor):
+    net, env = xor
+    numpy_run, compiled_run = both(net, env, epochs=3000, lr=0.5, criterion=0.3, seed=[3, 4, 5, 6],
+                                   optimizer="momentum", momentum=0.5)
+    np.testing.assert_array_equal(compiled_run["stopped_at"], numpy_run["stopped_at"])
+    assert np.isfinite(compiled_run["stopped_at"]).all() and compiled_run.sizes["train_epoch"] < 3000
+    # A stopped replica's optimizer state is not used again; the paths may leave it differently.
+    assert_same(numpy_run, compiled_run, skip=[n for n in numpy_run.data_vars if n.startswith("optimizer:")])
+
+
+def test_both_paths_agree_on_schedules_and_growing_vocabularies():
+    net = two_input_network()
+    env = random_environment(net, n=8, seed=5)
+    first, later = env.subset(["x0", "x1", "x2"]), env
+    schedule = {6: {"lr": 0.05}, 11: {"environment": later}, 16: {"momentum": 0.5}}
+    runs = both(net, first, epochs=25, optimizer="momentum", lr=0.3, schedule=schedule, test=later, seed=[2, 3],
+                record={"every": 1})
+    assert_same(*runs)
+    assert np.isnan(runs[1]["train_error"].sel(train_epoch=5, item="x5")).all()
+
+
+def test_a_run_continued_on_the_other_path_matches_one_long_run(tmp_path):
+    net = two_input_network()
+    env = random_environment(net, n=6, seed=2)
+    settings = dict(optimizer="lens_delta_bar_delta", lr=0.2, seed=[5, 6], record={"every": 6})
+    whole = pl.train(net, env, epochs=30, engine="compiled", **settings)
+    first = pl.train(net, env, epochs=18, engine="numpy", **settings)
+    rest = pl.train(net, env, epochs=12, weights=first, engine="compiled", **settings)
+    for name in ("weight:h2->out", "bias:out", "optimizer:gains:0"):
+        np.testing.assert_allclose(rest[name], whole[name], rtol=1e-9, err_msg=name)
+    np.testing.assert_allclose(rest["train_error"], whole["train_error"].sel(train_epoch=rest["train_epoch"]),
+                               rtol=1e-9)
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_a_replica_is_bit_identical_alone_or_among_others(monkeypatch, threads):
+    monkeypatch.setenv("PDPLAB_THREADS", threads)
+    monkeypatch.setattr("pdplab.core.compiled._THREADED", 0)  # split even this small run
+    net = two_input_network(error="cross_entropy")
+    env = random_environment(net, n=6, seed=3)
+    settings = dict(epochs=40, optimizer="adam", lr=0.05, engine="compiled")
+    among = pl.train(net, env, seed=list(range(10, 21)), **settings)
+    alone = pl.train(net, env, seed=[17], **settings)
+    for name in alone.data_vars:
+        if "replica" in alone[name].dims:
+            np.testing.assert_array_equal(alone[name].isel(replica=0), among[name].isel(replica=7), err_msg=name)
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning", "ignore:invalid value:RuntimeWarning")
+@pytest.mark.parametrize("engine", ["numpy", "compiled"])
+def test_a_diverging_run_is_named_on_either_path(engine):
+    net = two_input_network(hidden="linear", output="linear")
+    env = random_environment(net, n=5, seed=1)
+    with pytest.raises(pl.DivergenceError) as e:
+        pl.train(net, env, epochs=200, lr=[0.01, 5.0, 0.01], seed=[1, 2, 3], engine=engine)
+    assert e.value.replicas == [1] and e.value.seeds == [2] and "replica 1 (seed 2)" in str(e.value)
+    assert e.value.epoch < 200
+
+
+def test_the_compiled_permutations_are_numpys():
+    for n in (1, 2, 31, 500):
+        ours, theirs = np.random.default_rng(11), np.random.default_rng(11)
+        out = np.empty((7, n), dtype=np.int64)
+        kernels.permutations(ours, out)
+        np.testing.assert_array_equal(out, np.stack([theirs.permutation(n) for _ in range(7)]))
+        assert ours.bit_generator.state == theirs.bit_generator.state
+
+
+def test_the_compiled_exp_is_within_an_ulp_or_two_of_libm():
+    x = np.concatenate([np.linspace(-700, 700, 20001), np.linspace(-1, 1, 2001), [0.0, -0.0, 1e-300]])
+    ours = np.array([kernels._exp(v) for v in x[::37]])
+    np.testing.assert_allclose(ours, np.exp(x[::37]), rtol=3e-16, atol=0)
+    assert kernels._exp(800.0) == kernels._exp(700.0) and 0 < kernels._exp(-800.0) == kernels._exp(-700.0)
+
+
+def test_the_path_is_chosen_by_batch_size_never_by_replicas(monkeypatch):
+    monkeypatch.delenv("PDPLAB_ENGINE", raising=False)
+    opt = make_optimizer("momentum")
+    assert choose_engine("auto", opt, "pattern", None, 3000) == "compiled"
+    assert choose_engine("auto", opt, "minibatch", 64, 3000) == "compiled"
+    assert choose_engine("auto", opt, "minibatch", 65, 3000) == "numpy"
+    assert choose_engine("auto", opt, "batch", None, 32) == "compiled"
+    assert choose_engine("auto", opt, "batch", None, 3000) == "numpy"
+    assert choose_engine("numpy", opt, "pattern", None, 3) == "numpy"
+    monkeypatch.setenv("PDPLAB_ENGINE", "numpy")
+    assert choose_engine("auto", opt, "pattern", None, 3) == "numpy"
+    monkeypatch.setenv("PDPLAB_ENGINE", "fast")
+    with pytest.raises(pl.NetworkError, match="PDPLAB_ENGINE must be one of auto, compiled, numpy, not 'fast'"):
+        choose_engine("auto", opt, "pattern", None, 3)
+    with pytest.raises(pl.NetworkError, match="engine must be one of"):
+        choose_engine("gpu", opt, "pattern", None, 3)
+
+
+def test_an_optimizer_of_ones_own_takes_the_numpy_path(xor):
+    class Halved(pl.core.optim.Steepest):
+        def update(self, i, g):
+            return super().update(i, g) / 2
+
+    net, env = xor
+    assert pl.train(net, env, epochs=2, optimizer=Halved()).attrs["engine"] == "numpy"
+    with pytest.raises(pl.NetworkError, match="not one of pdplab's own"):
+        pl.train(net, env, epochs=2, optimizer=Halved(), engine="compiled")
