@@ -1,20 +1,39 @@
-"""Time pdplab's engine against a plain PyTorch version of the same networks.
+"""Time pdplab's two paths against a plain PyTorch loop on the same networks.
 
 Case 1: the Rumelhart & Todd (1993) semantic network (item 8 → 8 → 15 ← relation 4;
-15 → 36 logistic, sum-squared error, 32 patterns, an update after every pattern,
-learning rate 0.1): one network, then 100 replicas at once, in float64 and float32.
-Case 2: a network of the size of Plaut et al.'s (1996) reading model (105 → 100 → 61
-logistic, cross-entropy, 3000 patterns, one update per epoch with momentum), in
-float64 and float32.
+15 → 36 logistic, sum-squared error, 32 patterns in a new order each epoch, an update
+after every pattern, learning rate 0.1), trained by
 
-Both sides run in this process on the same data; each figure is the best of
-several repeats.  Run ``python benchmarks/bench_engine.py`` (PyTorch comes with
-``pip install -e .[bench]``; without it only pdplab's times are printed).
+- pdplab's compiled kernel (the path ``pl.train`` takes by itself for pattern-wise
+  training) and its numpy passes (``engine="numpy"``), for 1, 10 and 100 replicas
+  trained at once, in float64 and float32, recording only at the start and the end;
+- the same with pdplab's default record (every item's error every epoch, ``train_error``,
+  and a test pass at the start and the end), for 100 replicas in float64;
+- a plain PyTorch loop (autograd, ``torch.optim.SGD``), one network at a time.
+
+Each figure is the time of a whole ``pl.train`` call (setup and results included) over
+``--epochs`` epochs, divided by epochs × replicas; the best of ``--repeats``, the cases
+taking turns so that each meets the same machine load.  The ratio is the PyTorch loop's
+time per network-epoch over pdplab's.
+
+Time to first result: a fresh process trains one semantic network for 1000 epochs, once
+with an empty compilation cache (numba compiles the kernel) and once with the cache filled.
+
+Case 2: a network of the size of Plaut et al.'s (1996) reading model (105 → 100 → 61
+logistic, cross-entropy, 3000 patterns, one update per epoch with momentum), which
+takes the numpy path (large batches), against PyTorch, float64 and float32.
+
+Run ``python benchmarks/bench_engine.py`` (PyTorch comes with ``pip install -e .[bench]``;
+without it only pdplab's times are printed).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
+import tempfile
 import time
 
 import numpy as np
@@ -23,14 +42,8 @@ import pdplab as pl
 from pdplab.stimuli import rumelhart_todd_1993
 
 
-def best_of(fn, repeats):
-    """The shortest of ``repeats`` timings of ``fn()``, in seconds."""
-    return min(best_of_each([fn], repeats))
-
-
 def best_of_each(fns, repeats):
-    """Time each function ``repeats`` times, taking turns so that both sides
-    meet the same machine load; return the shortest time of each."""
+    """Time each function ``repeats`` times, taking turns; return the shortest time of each."""
     best = [float("inf")] * len(fns)
     for _ in range(repeats):
         for i, fn in enumerate(fns):
@@ -54,11 +67,14 @@ def semantic_network():
     )
 
 
-def pdplab_semantic(epochs, replicas, dtype="float64"):
+#: Record only at the start and the end, as the PyTorch loop does.
+BARE = {"every": 0, "train_error": False}
+
+
+def pdplab_semantic(epochs, replicas, dtype="float64", engine="auto", record=BARE):
     net, env = semantic_network(), rumelhart_todd_1993()
-    # Record only at the start and the end, as the PyTorch loop does.
-    return lambda: pl.train(net, env, epochs=epochs, lr=0.1, replicas=replicas,
-                            order="permuted", record={"every": 0}, dtype=dtype)
+    return lambda: pl.train(net, env, epochs=epochs, lr=0.1, replicas=replicas, order="permuted",
+                            record=record, dtype=dtype, engine=engine)
 
 
 def torch_semantic(epochs, dtype="float64"):
@@ -90,13 +106,41 @@ def torch_semantic(epochs, dtype="float64"):
         for _ in range(epochs):
             for i in torch.randperm(len(items)).tolist():
                 opt.zero_grad()
-                o = model(items[i : i + 1], relations[i : i + 1])
-                loss = 0.5 * ((o - targets[i : i + 1]) ** 2).sum()
+                o = model(items[i: i + 1], relations[i: i + 1])
+                loss = 0.5 * ((o - targets[i: i + 1]) ** 2).sum()
                 loss.backward()
                 opt.step()
         return model
 
     return run
+
+
+FIRST_RESULT = """
+import time
+t = time.perf_counter()
+import pdplab as pl
+from pdplab.stimuli import rumelhart_todd_1993
+net = pl.Network([pl.Group("item", 8), pl.Group("relation", 4), pl.Group("representation", 8),
+                  pl.Group("hidden", 15), pl.Group("attribute", 36, error="sse")],
+                 [("item", "representation"), ("representation", "hidden"), ("relation", "hidden"),
+                  ("hidden", "attribute")], init_range=0.9)
+pl.train(net, rumelhart_todd_1993(), epochs=1000, lr=0.1)
+print(time.perf_counter() - t)
+"""
+
+
+def time_to_first_result():
+    """Seconds from a fresh process's start to a trained network: with an empty
+    compilation cache, then with the cache filled."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        times = []
+        for _ in range(2):
+            t = time.perf_counter()
+            out = subprocess.run([sys.executable, "-c", FIRST_RESULT], env=env, capture_output=True, text=True,
+                                 check=True)
+            times.append((time.perf_counter() - t, float(out.stdout.strip())))
+    return times
 
 
 # -- case 2 -------------------------------------------------------------------
@@ -117,7 +161,7 @@ def reading_sized(n_patterns=3000, seed=0):
 def pdplab_reading(epochs, dtype):
     net, env = reading_sized()
     return lambda: pl.train(net, env, epochs=epochs, optimizer="momentum", lr=0.001, momentum=0.9,
-                            update="batch", record={"every": 0}, dtype=dtype)
+                            update="batch", record=BARE, dtype=dtype)
 
 
 def torch_reading(epochs, dtype):
@@ -145,7 +189,7 @@ def torch_reading(epochs, dtype):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--epochs", type=int, default=300, help="epochs per timing of case 1")
+    ap.add_argument("--epochs", type=int, default=1000, help="epochs per timing of case 1")
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args(argv)
     try:
@@ -157,26 +201,34 @@ def main(argv=None):
         print("PyTorch is not installed: printing pdplab's times only (pip install -e .[bench]).")
 
     E, rep = args.epochs, args.repeats
-    rows = []
+    pl.train(semantic_network(), rumelhart_todd_1993(), epochs=1)  # compiled (or read from the cache) once
+    print(f"{'case 1: semantic network, µs per network-epoch':<58}{'compiled':>10}{'numpy':>10}{'PyTorch':>10}"
+          f"{'ratio':>9}")
     for dtype in ("float64", "float32"):
-        one, hundred, base = best_of_each(
-            [pdplab_semantic(E, 1, dtype), pdplab_semantic(E, 100, dtype),
-             torch_semantic(E, dtype) if torch else None], rep
-        )
-        base = base / E * 1e3 if torch else None
-        rows.append((f"semantic, 1 network, {dtype} (ms/epoch)", one / E * 1e3, base))
-        rows.append((f"semantic, 100 replicas, {dtype} (ms/network-epoch)", hundred / E / 100 * 1e3, base))
-    E2 = max(E // 2, 20)
+        cases = [(f"{r} replica{'s' * (r > 1)}, {dtype}", r, BARE) for r in (1, 10, 100)]
+        if dtype == "float64":
+            cases.append(("100 replicas, float64, default record", 100, None))
+        fns = [torch_semantic(E, dtype) if torch else None]
+        for _, r, record in cases:
+            fns += [pdplab_semantic(E, r, dtype, "compiled", record), pdplab_semantic(E, r, dtype, "numpy", record)]
+        times = best_of_each(fns, rep)
+        base = times[0] / E * 1e6 if torch else None
+        for k, (name, r, _) in enumerate(cases):
+            ours, numpy_path = (times[1 + 2 * k + i] / E / r * 1e6 for i in (0, 1))
+            ratio = f"{base / ours:8.0f}x" if base else "      n/a"
+            print(f"{name:<58}{ours:10.1f}{numpy_path:10.1f}{base or float('nan'):10.0f}{ratio}")
+
+    (cold, cold_inner), (warm, warm_inner) = time_to_first_result()
+    print(f"time to first result (1 network, 1000 epochs, a fresh process): empty cache {cold:.1f} s "
+          f"({cold_inner:.1f} s after start-up), cache filled {warm:.1f} s ({warm_inner:.1f} s)")
+
+    E2 = max(E // 10, 20)
+    print(f"\n{'case 2: reading-sized, batch (numpy path), ms per epoch':<58}{'pdplab':>10}{'PyTorch':>10}{'ratio':>9}")
     for dtype in ("float64", "float32"):
         ours, theirs = best_of_each([pdplab_reading(E2, dtype), torch_reading(E2, dtype) if torch else None], rep)
         theirs = theirs / E2 * 1e3 if torch else None
-        rows.append((f"reading-sized, batch, {dtype} (ms/epoch)", ours / E2 * 1e3, theirs))
-
-    print(f"{'case':<55}{'pdplab':>10}{'PyTorch':>10}{'speed-up':>10}")
-    for name, ours, theirs in rows:
-        ratio = f"{theirs / ours:9.1f}x" if theirs else "      n/a"
-        theirs_s = f"{theirs:10.3f}" if theirs else "       n/a"
-        print(f"{name:<55}{ours:10.3f}{theirs_s}{ratio}")
+        ratio = f"{theirs / (ours / E2 * 1e3):8.2f}x" if theirs else "      n/a"
+        print(f"{dtype:<58}{ours / E2 * 1e3:10.2f}{theirs or float('nan'):10.2f}{ratio}")
 
 
 if __name__ == "__main__":

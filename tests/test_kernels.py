@@ -191,7 +191,9 @@ def test_the_path_is_chosen_by_batch_size_never_by_replicas(monkeypatch):
         choose_engine("gpu", opt, "pattern", None, 3)
 
 
-def test_an_optimizer_of_ones_own_takes_the_numpy_path(xor):
+def test_an_optimizer_of_ones_own_takes_the_numpy_path(xor, monkeypatch):
+    monkeypatch.delenv("PDPLAB_ENGINE", raising=False)
+
     class Halved(pl.core.optim.Steepest):
         def update(self, i, g):
             return super().update(i, g) / 2
@@ -200,3 +202,55 @@ def test_an_optimizer_of_ones_own_takes_the_numpy_path(xor):
     assert pl.train(net, env, epochs=2, optimizer=Halved()).attrs["engine"] == "numpy"
     with pytest.raises(pl.NetworkError, match="not one of pdplab's own"):
         pl.train(net, env, epochs=2, optimizer=Halved(), engine="compiled")
+
+
+def sparse_network_and_items(n=300, seed=0):
+    """An input group mostly zeros (as orthographic codes are), read by two projections."""
+    rng = np.random.default_rng(seed)
+    net = pl.Network(
+        [pl.Group("letters", 40), pl.Group("h", 12), pl.Group("g", 5, bias=False),
+         pl.Group("out", 6, error="cross_entropy")],
+        [("letters", "h"), ("letters", "g"), ("h", "out"), ("g", "out")],
+        init_range=0.5,
+    )
+    x = (rng.random((n, 40)) < 0.1) * rng.uniform(0.5, 1.0, (n, 40))
+    t = (rng.random((n, 6)) < 0.3).astype(float)
+    return net, pl.Environment({"letters": x}, {"out": t})
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_sparse_input_batches_match_the_dense_products(monkeypatch, dtype):
+    net, env = sparse_network_and_items()
+    settings = dict(epochs=15, optimizer="momentum", lr=0.01, update="batch", seed=[1, 2], dtype=dtype)
+    sparse = pl.train(net, env, **settings)
+    monkeypatch.setattr("pdplab.core.sparse.sparse_or_none", lambda dense: None)
+    dense = pl.train(net, env, **settings)
+    float32 = dtype == "float32"
+    for name in ("weight:letters->h", "weight:letters->g", "bias:h", "weight:h->out", "train_error", "error"):
+        np.testing.assert_allclose(sparse[name], dense[name], rtol=1e-4 if float32 else 1e-10,
+                                   atol=1e-5 if float32 else 1e-12, err_msg=name)
+
+
+def test_sparse_products_are_the_dense_ones():
+    from pdplab.core.sparse import SparsePatterns, sparse_or_none
+
+    _, env = sparse_network_and_items()
+    x = env.inputs["letters"][None]
+    sparse = sparse_or_none(x)
+    assert isinstance(sparse, SparsePatterns)
+    assert sparse_or_none(np.ones_like(x)) is None and sparse_or_none(x[:, :10]) is None  # dense; too few
+    rng = np.random.default_rng(1)
+    w, g = rng.normal(size=(3, 40, 7)), rng.normal(size=(3, 300, 7))
+    np.testing.assert_allclose(sparse.matmul(w), x @ w, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(sparse.tmatmul(g), x.transpose(0, 2, 1) @ g, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_a_replica_is_bit_identical_alone_or_among_others_on_sparse_batches(monkeypatch, threads):
+    monkeypatch.setenv("PDPLAB_THREADS", threads)
+    net, env = sparse_network_and_items()
+    settings = dict(epochs=10, optimizer="lens_delta_bar_delta", lr=0.01, update="batch")
+    among = pl.train(net, env, seed=[4, 5, 6], **settings)
+    alone = pl.train(net, env, seed=[5], **settings)
+    for name in ("weight:letters->h", "weight:letters->g", "train_error"):
+        np.testing.assert_array_equal(alone[name].isel(replica=0), among[name].isel(replica=1), err_msg=name)

@@ -101,6 +101,7 @@ SCHEMA = {
         "optimizer_options": {str: NUMBER}, "update": str, "batch_size": int, "order": str,
         "scale_by_frequency": bool, "rule": str, "criterion": NUMBER,
         "schedule": {str: {str: (NUMBER, STIMULI_REF)}}, "dtype": str, "replicas": int, "seed": int,
+        "engine": str,
     },
     "recording": {"groups": [str], "every": int, "epochs": [int], "log_points": int, "accuracy": [str],
                   "net_input": bool, "delta": bool, "train_error": bool},
@@ -514,12 +515,13 @@ def _with_frequency(env, column, path, where):
 
 def _check_training(training, network, environment, path):
     """Catch impossible training settings now rather than when training starts."""
+    from .core.compiled import ENGINES
     from .core.optim import OPTIMIZERS, make_optimizer
     from .core.rules import RULES
     from .core.train import ORDERS, UPDATES
 
     for key, allowed in (("update", UPDATES), ("order", ORDERS), ("rule", RULES),
-                         ("optimizer", tuple(OPTIMIZERS)), ("dtype", ("float64", "float32"))):
+                         ("optimizer", tuple(OPTIMIZERS)), ("dtype", ("float64", "float32")), ("engine", ENGINES)):
         if key in training and training[key] not in allowed:
             raise SpecError(
                 f"{path}: training.{key}: expected one of {', '.join(allowed)}, got {training[key]!r}"

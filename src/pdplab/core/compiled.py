@@ -28,7 +28,7 @@ ENGINES = ("auto", "compiled", "numpy")
 #: The automatic choice takes the compiled path for updates of at most this many patterns.
 MAX_COMPILED_BATCH = 64
 #: Order and error arrays of one call hold at most this many presentations (replicas × epochs × items).
-_CHUNK = 1 << 21
+_CHUNK = 1 << 18
 #: A call is split over threads only when it presents at least this many patterns.
 _THREADED = 2000
 _ACTIVATIONS = {"logistic": 0, "tanh": 1, "linear": 2, "relu": 3, "softmax": 4}
@@ -275,6 +275,25 @@ class CompiledRun:
             for f in futures:
                 f.result()
         return errors, orders if drawn else None, diverged
+
+
+def logistic(net, out):
+    """The logistic of a large contiguous array into ``out`` with the compiled kernel, split
+    between the cores; None when numba is missing or the arrays are not contiguous."""
+    try:
+        from .kernels import logistic as kernel
+    except ImportError:
+        return None
+    if not (net.flags.c_contiguous and out.flags.c_contiguous and net.dtype == out.dtype):
+        return None
+    flat_in, flat_out = net.reshape(-1), out.reshape(-1)
+    threads = min(_threads(1 << 30, flat_in.size // 50), 8)
+    bounds = np.linspace(0, flat_in.size, threads + 1).astype(int)
+    futures = [_pool().submit(kernel, flat_in[a:b], flat_out[a:b]) for a, b in zip(bounds[1:-1], bounds[2:])]
+    kernel(flat_in[: bounds[1]], flat_out[: bounds[1]])
+    for f in futures:
+        f.result()
+    return out
 
 
 def _nonzero(X, sizes):

@@ -479,3 +479,45 @@ def permutations(rng, out):
     numpy's Generator draws, without a call from Python per epoch."""
     for e in range(out.shape[0]):
         out[e] = rng.permutation(out.shape[1])
+
+
+@njit(**_JIT)
+def logistic(net, out):
+    """``out = 1 / (1 + exp(−net))`` over flat arrays (the numpy path's large arrays)."""
+    for i in range(net.shape[0]):
+        out[i] = 1.0 / (1.0 + _exp(-net[i]))
+
+
+@njit(**_JIT)
+def sparse_matmul(indptr, indices, values, W, out, first, last):
+    """``out[r, p] = Σ_k values[k] · W[r, indices[k]]`` over row ``p``'s entries, for rows
+    ``first … last − 1`` of a sparse pattern matrix in compressed-row form."""
+    m = U(W.shape[2])
+    for r in range(W.shape[0]):
+        Wr, o = W[r], out[r]
+        for p in range(U(first), U(last)):
+            for j in range(m):
+                o[p, j] = 0.0
+            for k in range(U(indptr[p]), U(indptr[p + U(1)])):
+                v, i = values[k], U(indices[k])
+                for j in range(m):
+                    o[p, j] += v * Wr[i, j]
+
+
+@njit(**_JIT)
+def sparse_tmatmul(indptr, indices, values, G, out, first, last):
+    """``out[r] = Xᵀ G[r]`` for the sparse pattern matrix X in compressed-row form, for the
+    rows ``first … last − 1`` of ``out`` (the pattern units); patterns are summed in order."""
+    m = U(G.shape[2])
+    for r in range(G.shape[0]):
+        Gr, o = G[r], out[r]
+        for i in range(U(first), U(last)):
+            for j in range(m):
+                o[i, j] = 0.0
+        for p in range(U(indptr.shape[0] - 1)):
+            for k in range(U(indptr[p]), U(indptr[p + U(1)])):
+                i = U(indices[k])
+                if U(first) <= i < U(last):
+                    v = values[k]
+                    for j in range(m):
+                        o[i, j] += v * Gr[p, j]

@@ -27,6 +27,7 @@ import numpy as np
 from .activations import get_activation
 from .errors import effective_target, get_error
 from .network import bias_key
+from .sparse import SparsePatterns
 
 __all__ = ["Plan", "Workspace", "forward", "backward", "output_gradients", "error_values",
            "parameter_gradients", "gradients", "inspect"]
@@ -203,10 +204,11 @@ def forward(plan, weights, inputs, ws=None):
         g = step.group
         net = None
         for src, key in step.incoming:
-            if net is None:
-                net = np.matmul(acts[src], weights[key], out=None if ws is None else ws.net[g])
-            else:
-                net += np.matmul(acts[src], weights[key], out=None if ws is None else ws.extra[g])
+            buf = None if ws is None else (ws.net[g] if net is None else ws.extra[g])
+            a = acts[src]
+            product = a.matmul(weights[key], out=buf) if isinstance(a, SparsePatterns) else np.matmul(
+                a, weights[key], out=buf)
+            net = product if net is None else net.__iadd__(product)
         if step.bias is not None:
             net += weights[step.bias][:, None, :] if ws is None else ws.bias_view(weights, step.bias)
         nets[g] = net
@@ -306,8 +308,11 @@ def parameter_gradients(plan, acts, d, keys=None, out=None):
         g = d[step.group]
         for src, key in step.incoming:
             if keys is None or key in keys:
-                a = acts[src].transpose(0, 2, 1)
                 buf = None if out is None else out[key]
+                if isinstance(acts[src], SparsePatterns):
+                    grads[key] = acts[src].tmatmul(g, out=buf)
+                    continue
+                a = acts[src].transpose(0, 2, 1)
                 if g.shape[1] == 1 and g.shape[0] * a.shape[1] * g.shape[2] < 4096:
                     # One small pattern: an outer product, cheapest as a broadcast
                     # product.  Both ways give exactly aᵢ·gⱼ, whatever the replicas.

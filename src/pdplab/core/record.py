@@ -64,7 +64,10 @@ class Record:
     groups : sequence of str
         Groups whose activations are recorded on the test items.
     every : int
-        Record every this many epochs (and always before training and at the end).
+        Also record every this many epochs (0, the default: only before
+        training and at the end, where the test pass always runs; the
+        error of every training item at every epoch is ``train_error``,
+        which costs no test pass).
     epochs : sequence of int, optional
         Further epochs to record.
     log_points : int

@@ -468,6 +468,7 @@ class _TrainingSet:
         #: The order the last epoch presented the items in, (replicas, items), or None for table order.
         self.presented = None
         self.positions = None
+        self._whole_inputs = None
 
     def locate(self, recorded):
         """Find each training item among the recorded items (−1 where it is not recorded)."""
@@ -499,6 +500,9 @@ class _TrainingSet:
         whole = size >= self.n and self.order == "permuted"
         idx = None if whole else self._epoch_order(rngs)
         self.presented = idx
+        if idx is None and size >= self.n:
+            yield self._whole(), self.targets, self.weights
+            return
         if idx is None:
             ins, tgs, ws = self.inputs, self.targets, self.weights
         else:
@@ -515,6 +519,21 @@ class _TrainingSet:
                 {g: a[:, s:e] for g, a in tgs.items()},
                 None if ws is None else ws[:, s:e],
             )
+
+    def _whole(self):
+        """The inputs of an update over the whole training set, sparse where they are
+        (:mod:`pdplab.core.sparse`), made once."""
+        if self._whole_inputs is None:
+            from .sparse import sparse_or_none
+
+            whole = {}
+            for g, a in self.inputs.items():
+                sparse = sparse_or_none(a)
+                whole[g] = a if sparse is None else sparse
+            for g, with_ones in self.augmented:
+                whole[g] = self.plain_inputs[g]
+            self._whole_inputs = whole
+        return self._whole_inputs
 
     def within(self, plan, params, criterion):
         """Replicas whose every output is within ``criterion`` of its target."""
