@@ -254,3 +254,34 @@ def test_a_replica_is_bit_identical_alone_or_among_others_on_sparse_batches(monk
     alone = pl.train(net, env, seed=[5], **settings)
     for name in ("weight:letters->h", "weight:letters->g", "train_error"):
         np.testing.assert_array_equal(alone[name].isel(replica=0), among[name].isel(replica=1), err_msg=name)
+
+
+def four_way_items(seed=2):
+    rng = np.random.default_rng(seed)
+    return pl.Environment({"a": rng.normal(size=(6, 4))}, {"o": np.eye(4)[rng.integers(0, 4, 6)]})
+
+
+@pytest.mark.parametrize("output", [
+    dict(error="cross_entropy", target_radius=0.1),  # the gradient sums the targets the radius moved
+    dict(error="sse", zero_error_radius=0.3),  # the radius masks ∂E/∂net, after softmax mixes the units
+    dict(error="sse", zero_error_radius=0.3, target_radius=0.1),
+])
+def test_both_paths_agree_on_softmax_outputs_with_radii(output):
+    net = pl.Network([pl.Group("a", 4), pl.Group("h", 3), pl.Group("o", 4, activation="softmax", **output)],
+                     [("a", "h"), ("h", "o")], init_range=1.0)
+    runs = both(net, four_way_items(), epochs=20, lr=0.5, seed=1)
+    assert_same(*runs)
+    assert runs[1]["error"].isel(epoch=-1).sum() < runs[1]["error"].isel(epoch=0).sum() / 2
+
+
+@pytest.mark.parametrize("engine", ["numpy", "compiled"])
+@pytest.mark.parametrize("optimizer", ["steepest", "momentum"])
+def test_a_scheduled_weight_decay_takes_effect(engine, optimizer):
+    net = pl.Network([pl.Group("a", 4), pl.Group("h", 3), pl.Group("o", 4, error="sse")], [("a", "h"), ("h", "o")],
+                     init_range=1.0)
+    settings = dict(epochs=10, lr=0.3, optimizer=optimizer, seed=1, engine=engine)
+    from_start = pl.train(net, four_way_items(), decay=0.1, **settings)
+    scheduled = pl.train(net, four_way_items(), schedule={1: {"decay": 0.1}}, **settings)
+    np.testing.assert_allclose(scheduled["weight:h->o"], from_start["weight:h->o"], rtol=1e-12)
+    later = pl.train(net, four_way_items(), schedule={3: {"decay": 0.1}, 6: {"decay": 0.0}}, **settings)
+    assert not np.allclose(later["weight:h->o"], pl.train(net, four_way_items(), **settings)["weight:h->o"])

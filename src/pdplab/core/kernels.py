@@ -55,8 +55,8 @@ O_OFF, O_SIZE, O_ERR, O_TGT = range(4)
 #: Rows of ``par`` and of ``work``.
 THETA, FEEDBACK, GRAD, STATE = 0, 1, 2, 3
 PAR_ROWS = STATE + 3
-NET, ACT, DELTA, OWN = range(4)
-WORK_ROWS = 4
+NET, ACT, DELTA, OWN, MASK = range(5)
+WORK_ROWS = 5
 
 # Reassociation (vectorized sums) and fused multiply-adds; no assumptions about
 # NaN, infinities or signed zeros, which divergence checks and Lens's
@@ -202,10 +202,11 @@ def _output_error(outputs, radii, work, T, item, eps, weight):
                 total += 0.5 * diff * diff
                 work[OWN, off + j] = diff * weight
             continue
-        tsum = 0.0
+        tsum = 0.0  # of the targets moved by the target radius, as softmax cross-entropy's gradient needs
         if code == SOFTMAX_CROSS_ENTROPY:
             for j in range(size):
-                tsum += T[item, tg + j]
+                o, t = work[ACT, off + j], T[item, tg + j]
+                tsum += min(max(o, t - tr), t + tr) if tr > 0.0 else t
         for j in range(size):
             o, t = work[ACT, off + j], T[item, tg + j]
             counts = not (zr > 0.0 and abs(o - t) < zr)
@@ -222,12 +223,15 @@ def _output_error(outputs, radii, work, T, item, eps, weight):
                 e = _xlogx(t) - t * np.log(max(o, eps)) if t != 0.0 else 0.0
                 g = o * tsum - t
             total += e if counts else 0.0
-            work[OWN, off + j] = g * weight if counts else 0.0
+            work[MASK, off + j] = 1.0 if counts else 0.0
+            # ∂E/∂act (sse: masked after the activation's derivative, which for softmax mixes units)
+            work[OWN, off + j] = g * weight if counts or code == SSE else 0.0
     return total
 
 
 @njit(**_JIT)
-def _backward(par, fb, item, active, where, work, steps, projections, outputs, n_train, first, direct, lr):
+def _backward(par, fb, item, active, where, work, steps, projections, outputs, radii, n_train, first, direct,
+              lr):
     """∂E/∂net of every non-input group into ``work[DELTA]`` (zero on entry), from the output
     groups' own gradients in ``work[OWN]``, carried back through ``par[fb]``; ∂E/∂w added to
     (``first``: written into) ``par[GRAD]``, or, ``direct``, a steepest-descent step of rate
@@ -239,6 +243,9 @@ def _backward(par, fb, item, active, where, work, steps, projections, outputs, n
         if out >= 0:
             if outputs[out, O_ERR] == SSE:
                 _derivative(code, work, OWN, off, size)
+                if radii[out, 1] > 0.0:
+                    for j in range(off, off + size):
+                        work[OWN, j] *= work[MASK, j]
             for j in range(off, off + size):
                 work[DELTA, j] += work[OWN, j]
         for p in range(steps[s, S_IN0], steps[s, S_IN1]):
@@ -457,7 +464,7 @@ def train_epochs(par, fb, n_train, settings, t0, optimizer, scale,
                     if learning:
                         for u in range(n_inputs, n_units):
                             work[DELTA, u] = 0.0
-                        _backward(pr, fb, item, active, where, work, steps, projections, outputs, n_train,
+                        _backward(pr, fb, item, active, where, work, steps, projections, outputs, radii, n_train,
                                   k == start, direct, settings[r, 0])
                 steps_done += 1
                 if learning and not direct:

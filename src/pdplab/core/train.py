@@ -322,12 +322,12 @@ def _numpy_epochs(run, start, end):
     trainable_set = set(run.trainable)
     grad_buffers = {k: np.empty_like(params[k]) for k in run.trainable}
     workspaces = {}
-    scaled = _can_scale_deltas(opt, run.network)
     last = start
     for epoch in range(start + 1, end + 1):
         if run.done.all():
             break
         run.apply_schedule(epoch)
+        scaled = _can_scale_deltas(opt, run.network)  # a scheduled decay or rate may change it
         trainset = run.trainset
         offset = 0
         for inputs, targets, weights_s in trainset.batches(run.batch(), run.order_rngs):
