@@ -187,7 +187,6 @@ def train(
     fast = Plan(network, fuse_biases=True)  # training steps
     params = fast.fuse(params)
     trainable, lr_scales, decays = _trainable(network, fast, params)
-    trainable_set = set(trainable)
     opt = make_optimizer(optimizer, lr=lr, momentum=momentum, decay=decay, **(optimizer_options or {}))
     opt.bind([params[k] for k in trainable], R, lr_scales=lr_scales, decays=decays)
     schedule = _check_schedule(schedule, opt, network)
@@ -223,7 +222,8 @@ def train(
         network=network, plan=plan, fast=fast, opt=opt, params=params, trainable=trainable, feedback=feedback,
         trainset=trainset, schedule=schedule, order_rngs=order_rngs, update=update, batch_size=batch_size,
         order=order, scale_by_frequency=scale_by_frequency, dtype=dtype, criterion=criterion, seeds=seeds,
-        stopped_at=stopped_at, done=np.isfinite(stopped_at), recorder=recorder, record_epochs=set(record_epochs.tolist()),
+        stopped_at=stopped_at, done=np.isfinite(stopped_at), recorder=recorder,
+        record_epochs=set(record_epochs.tolist()),
         train_errors=TrainingErrors(plan, R, epochs, len(test), start, dtype) if record.train_error else None,
         test=test, test_in=test_in, test_tg=test_tg, bar=_progress(epochs, progress),
     )
