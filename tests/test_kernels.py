@@ -285,3 +285,35 @@ def test_a_scheduled_weight_decay_takes_effect(engine, optimizer):
     np.testing.assert_allclose(scheduled["weight:h->o"], from_start["weight:h->o"], rtol=1e-12)
     later = pl.train(net, four_way_items(), schedule={3: {"decay": 0.1}, 6: {"decay": 0.0}}, **settings)
     assert not np.allclose(later["weight:h->o"], pl.train(net, four_way_items(), **settings)["weight:h->o"])
+
+
+def test_the_compiled_log_is_within_a_few_ulps_of_libm():
+    x = np.concatenate([np.geomspace(1e-300, 1e300, 20001), np.linspace(0.5, 2.0, 2001)])
+    ours = np.array([kernels._log(v) for v in x])
+    ulps = np.abs(ours - np.log(x)) / np.spacing(np.abs(np.log(x)) + 1e-300)
+    assert ulps.max() <= 4
+    c = np.geomspace(1e-17, 0.999, 2001)
+    np.testing.assert_allclose([kernels._log1m(v) for v in c], np.log1p(-c), rtol=1e-15)
+
+
+@pytest.mark.parametrize("softmax", [False, True])
+@pytest.mark.parametrize("radii", [(0.0, 0.0), (0.1, 0.0), (0.0, 0.05), (0.1, 0.02)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_large_cross_entropy_records_match_the_numpy_measure(softmax, radii, dtype):
+    from pdplab.core.activations import get_activation
+    from pdplab.core.compiled import cross_entropy
+    from pdplab.core.errors import effective_target, get_error
+
+    rng = np.random.default_rng(0)
+    o = rng.uniform(0, 1, (3, 200, 9)).astype(dtype)
+    if softmax:
+        o /= o.sum(-1, keepdims=True)
+        t = np.eye(9, dtype=dtype)[rng.integers(0, 9, 200)][None]
+    else:
+        t = (rng.random((1, 200, 9)) < 0.3).astype(dtype)
+        t[0, :5] = 0.5  # fractional targets: the target's own entropy is subtracted
+    error = get_error("cross_entropy", get_activation("softmax" if softmax else "logistic"))
+    moved, mask = effective_target(o, t, *radii)
+    numpy_measure = error.value(o, moved if mask is None else np.where(mask > 0, moved, o))
+    np.testing.assert_allclose(cross_entropy(o, t, *radii, softmax), numpy_measure,
+                               rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-6 if dtype == np.float32 else 1e-14)

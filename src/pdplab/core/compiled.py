@@ -296,6 +296,31 @@ def logistic(net, out):
     return out
 
 
+def cross_entropy(out, target, target_radius, zero_error_radius, softmax):
+    """The cross-entropy error per replica and pattern (:func:`pdplab.core.kernels.cross_entropy`),
+    split between the cores; None when numba is missing."""
+    try:
+        from .kernels import cross_entropy as kernel
+    except ImportError:
+        return None
+    R, n = out.shape[:2]
+    errors = np.empty((R, n), out.dtype)
+    target = np.ascontiguousarray(np.broadcast_to(target, (target.shape[0],) + out.shape[1:]))
+    out = np.ascontiguousarray(out)
+    eps = _eps(out.dtype)
+
+    def part(a, b):
+        kernel(out, target, float(target_radius), float(zero_error_radius), eps, softmax, errors, a, b)
+
+    threads = min(_threads(1 << 30, out.size // 50), n)
+    bounds = np.linspace(0, n, threads + 1).astype(int)
+    futures = [_pool().submit(part, a, b) for a, b in zip(bounds[1:-1], bounds[2:])]
+    part(bounds[0], bounds[1])
+    for f in futures:
+        f.result()
+    return errors
+
+
 def _nonzero(X, sizes):
     """Each row's nonzero columns, by group of columns: ``active`` (rows, columns), and
     ``where`` (rows, groups + 1), the positions in ``active`` where each group's begin."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import get_activation
+from .activations import _LARGE, get_activation
 from .errors import effective_target, get_error
 from .network import bias_key
 from .sparse import SparsePatterns
@@ -250,6 +250,15 @@ def error_values(plan, acts, targets):
     total = 0.0
     for out in plan.outputs:
         o = acts[out.group]
+        if out.error.name == "cross_entropy" and o.size // o.shape[0] >= _LARGE:
+            # Large arrays (records, train_error): one compiled pass, its logarithms vectorized.
+            from .compiled import cross_entropy
+
+            err = cross_entropy(o, np.asarray(targets[out.group], o.dtype).reshape((-1,) + o.shape[1:]),
+                                out.target_radius, out.zero_error_radius, out.activation.name == "softmax")
+            if err is not None:
+                total = total + err
+                continue
         t, mask = effective_target(o, targets[out.group], out.target_radius, out.zero_error_radius)
         if mask is None:
             total = total + out.error.value(o, t)
