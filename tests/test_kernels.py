@@ -185,10 +185,21 @@ def test_the_path_is_chosen_by_batch_size_never_by_replicas(monkeypatch):
     monkeypatch.setenv("PDPLAB_ENGINE", "numpy")
     assert choose_engine("auto", opt, "pattern", None, 3) == "numpy"
     monkeypatch.setenv("PDPLAB_ENGINE", "fast")
-    with pytest.raises(pl.NetworkError, match="PDPLAB_ENGINE must be one of auto, compiled, numpy, not 'fast'"):
+    with pytest.raises(pl.PdplabError, match="PDPLAB_ENGINE must be one of auto, compiled, numpy, not 'fast'"):
         choose_engine("auto", opt, "pattern", None, 3)
     with pytest.raises(pl.NetworkError, match="engine must be one of"):
         choose_engine("gpu", opt, "pattern", None, 3)
+    monkeypatch.setenv("PDPLAB_ENGINE", "auto")
+    monkeypatch.setenv("PDPLAB_THREADS", "two")
+    monkeypatch.setattr("pdplab.core.compiled._THREADED", 0)
+    with pytest.raises(pl.PdplabError, match="PDPLAB_THREADS must be a whole number of threads, not 'two'") as e:
+        pl.train(*sample_network_and_items(), epochs=1)
+    assert not isinstance(e.value, pl.NetworkError)  # not reported against a spec file
+
+
+def sample_network_and_items():
+    net = two_input_network()
+    return net, random_environment(net, n=4, seed=1)
 
 
 def test_an_optimizer_of_ones_own_takes_the_numpy_path(xor, monkeypatch):

@@ -425,9 +425,10 @@ def test_sweep_figures_draw_one_curve_per_condition(criterion_store):
     for line, size in zip(lines, (2, 3)):
         alone = direct_run(size)
         x = line.get_xdata()
-        # The curve stops where the task stopped; no carried epochs are drawn.
-        assert x.max() == ds["epoch"].values[ds["epoch"].values <= int(alone["epoch"][-1])].max()
-        expected = alone["error"].sum("item").sel(epoch=x).median("replica").values
+        # The curve (the training pass's error, every epoch) stops where the task stopped; no carried
+        # epochs are drawn.
+        assert x.max() == int(alone["train_epoch"][-1]) and len(x) == alone.sizes["train_epoch"]
+        expected = alone["train_error"].sum("item").sel(train_epoch=x).median("replica").values
         np.testing.assert_allclose(line.get_ydata(), expected)
     fig, caption = figures["final_error_by_condition"]
     from matplotlib.collections import PathCollection

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["BAND", "learning_curves", "rdm_heatmap", "dendrograms", "mds_trajectories", "separation_curves",
-           "fact_curves", "damage_curves", "singular_modes", "mode_curves", "half_times", "accuracy_curve",
+__all__ = ["BAND", "curve_error", "learning_curves", "rdm_heatmap", "dendrograms", "mds_trajectories",
+           "separation_curves", "fact_curves", "damage_curves", "singular_modes", "mode_curves", "half_times", "accuracy_curve",
            "published_bars", "condition_means", "condition_curves", "class_curves", "rate_curve", "save_figure",
            "outcome_bars", "trajectories"]
 
@@ -55,14 +55,28 @@ def _colours(labels):
     return {label: cmap(i % 10) for i, label in enumerate(dict.fromkeys(labels))}
 
 
+def curve_error(ds):
+    """The error a learning curve shows, (replica, epoch, item): ``train_error`` (the training
+    pass's, every epoch) when the results hold it on more epochs than ``error`` (the test pass
+    at the recorded epochs, which also holds held-out items), else ``error``.  In a sweep,
+    epochs after a replica's task stopped are NaN."""
+    if "train_error" in ds and ds.sizes.get("train_epoch", 0) > ds.sizes["epoch"]:
+        err = ds["train_error"].rename(train_epoch="epoch")
+        if "last_epoch" in ds:  # a sweep: each task's last epoch is carried forward
+            err = err.where(err["epoch"] <= ds["last_epoch"])
+        return err
+    err = ds["error"]
+    return err.where(ds["trained"]) if "trained" in ds else err
+
+
 def learning_curves(ds, by=None, ax=None, label=None):
-    """Error against epoch: summed over all test items, or (with ``by``, an
+    """Error against epoch (:func:`curve_error`): summed over all items, or (with ``by``, an
     item coordinate) the mean error per item within each of its values."""
     fig = None
     if ax is None:
         fig = _figure(figsize=(6, 4))
         ax = fig.add_subplot()
-    err = ds["error"]
+    err = curve_error(ds)
     if by is None:
         _band(ax, err.sum("item", min_count=1), label=label)
         ax.set_ylabel("error, summed over all items")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .plots import BAND
+from .plots import BAND, curve_error
 from .spec import PER_REPLICA
 
 __all__ = ["condition_keys", "conditions", "sweep_figures"]
@@ -70,17 +70,14 @@ def _colour(i):
 
 def _curves(ds):
     """Error summed over items, (replica, epoch), NaN where a replica's task
-    had stopped or did not record the epoch."""
-    error = ds["error"].sum("item", min_count=1)
-    if "trained" in ds:
-        error = error.where(ds["trained"])
-    return error
+    had stopped or did not record the epoch (see :func:`pdplab.plots.curve_error`)."""
+    return curve_error(ds).sum("item", min_count=1)
 
 
 def learning_curves_by_condition(ds):
     """One median curve with its interquartile band per condition."""
     error = _curves(ds)
-    epochs = ds["epoch"].values
+    epochs = error["epoch"].values
     groups = conditions(ds)
     fig = _figure(figsize=(7, 4.5))
     ax = fig.add_subplot()
@@ -98,7 +95,8 @@ def learning_curves_by_condition(ds):
     ax.set_ylim(bottom=0)
     ax.legend(frameon=False, fontsize="small", ncol=1 + len(groups) // 12)
     keys = condition_keys(ds)
-    caption = (f"Learning curves, one per condition ({', '.join(keys) if keys else 'no swept setting varies'}): "
+    caption = (f"Learning curves, one per condition ({', '.join(keys) if keys else 'no swept setting varies'}), "
+               f"of the {'training pass' if 'train_error' in ds else 'test pass'}'s error: "
                f"{BAND}, over the condition's seeds.  A curve ends where its task stopped training "
                f"(epochs where the task's final values are carried are not drawn).")
     return fig, caption

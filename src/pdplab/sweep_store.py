@@ -9,7 +9,8 @@ runs over every cell, with the swept settings (and ``task``) as coordinates.
   every replica's final state; ``trained (replica, epoch)`` says whether the
   replica's task had reached the epoch (False where values are carried), and
   ``recorded (replica, epoch)`` whether the task recorded that epoch; ``train_error``
-  likewise carries each task's last epoch forward along ``train_epoch``.  A
+  likewise carries each task's last epoch forward along ``train_epoch``, and
+  ``last_epoch (replica)`` says which epoch that was.  A
   task's last epoch that other tasks did not record is left out of the joint
   ``epoch`` axis (its values are those carried to the next epoch); an epoch
   that one task recorded during training and another did not (different
@@ -196,10 +197,14 @@ def _on_epochs(ds, kept):
 
 def _on_train_epochs(ds, every):
     """``train_error`` on every epoch any task trained, a task's last epoch carried
-    forward (``trained`` says which epochs each replica's task reached)."""
+    forward (``last_epoch`` says which epoch each replica's task trained last)."""
     if "train_epoch" not in ds.dims or ds.sizes["train_epoch"] == 0:
         return ds
-    return ds.reindex(train_epoch=every, method="ffill")
+    last = int(ds["train_epoch"].values.max())
+    ds = ds.reindex(train_epoch=every, method="ffill")
+    ds["last_epoch"] = xr.DataArray(np.full(ds.sizes["replica"], last), dims="replica", attrs={
+        "description": "the last epoch the replica's task trained; later train_error values are carried"})
+    return ds
 
 
 def _padded_dims(parts):

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ..exceptions import NetworkError
+from ..exceptions import NetworkError, PdplabError
 from .errors import _eps
 
 __all__ = ["ENGINES", "choose_engine", "CompiledRun"]
@@ -29,7 +29,7 @@ ENGINES = ("auto", "compiled", "numpy")
 MAX_COMPILED_BATCH = 64
 #: Order and error arrays of one call hold at most this many presentations (replicas × epochs × items).
 _CHUNK = 1 << 18
-#: A call is split over threads only when it presents at least this many patterns.
+#: Work is split between threads only when it computes at least this many values (presentations).
 _THREADED = 2000
 _ACTIVATIONS = {"logistic": 0, "tanh": 1, "linear": 2, "relu": 3, "softmax": 4}
 _OPTIMIZERS = {"steepest": 0, "momentum": 1, "dougs_momentum": 2, "delta_bar_delta": 3,
@@ -50,7 +50,8 @@ def choose_engine(engine, optimizer, update, batch_size, n_items):
     if engine == "auto":
         engine = os.environ.get("PDPLAB_ENGINE", "auto")
         if engine not in ENGINES:
-            raise NetworkError(f"PDPLAB_ENGINE must be one of {', '.join(ENGINES)}, not {engine!r}")
+            raise PdplabError(f"the environment variable PDPLAB_ENGINE must be one of {', '.join(ENGINES)}, "
+                              f"not {engine!r}")
     if engine == "numpy":
         return engine
     from .optim import OPTIMIZERS
@@ -265,15 +266,7 @@ class CompiledRun:
                 X, active, where, T, w, orders[a:b], batch, self.steps, self.projections, self.outputs, self.radii,
                 self.n_units, self.eps, crit, first, stopped[a:b], diverged[a:b], errors[a:b])
 
-        threads = _threads(R, orders.size)
-        if threads == 1:
-            part(0, R)
-        else:
-            bounds = np.linspace(0, R, threads + 1).astype(int)
-            futures = [_pool().submit(part, a, b) for a, b in zip(bounds[1:-1], bounds[2:])]
-            part(bounds[0], bounds[1])
-            for f in futures:
-                f.result()
+        in_parallel(part, R, orders.size)
         return errors, orders if drawn else None, diverged
 
 
@@ -287,12 +280,7 @@ def logistic(net, out):
     if not (net.flags.c_contiguous and out.flags.c_contiguous and net.dtype == out.dtype):
         return None
     flat_in, flat_out = net.reshape(-1), out.reshape(-1)
-    threads = min(_threads(1 << 30, flat_in.size // 50), 8)
-    bounds = np.linspace(0, flat_in.size, threads + 1).astype(int)
-    futures = [_pool().submit(kernel, flat_in[a:b], flat_out[a:b]) for a, b in zip(bounds[1:-1], bounds[2:])]
-    kernel(flat_in[: bounds[1]], flat_out[: bounds[1]])
-    for f in futures:
-        f.result()
+    in_parallel(lambda a, b: kernel(flat_in[a:b], flat_out[a:b]), flat_in.size, flat_in.size // 50)
     return out
 
 
@@ -309,15 +297,8 @@ def cross_entropy(out, target, target_radius, zero_error_radius, softmax):
     out = np.ascontiguousarray(out)
     eps = _eps(out.dtype)
 
-    def part(a, b):
-        kernel(out, target, float(target_radius), float(zero_error_radius), eps, softmax, errors, a, b)
-
-    threads = min(_threads(1 << 30, out.size // 50), n)
-    bounds = np.linspace(0, n, threads + 1).astype(int)
-    futures = [_pool().submit(part, a, b) for a, b in zip(bounds[1:-1], bounds[2:])]
-    part(bounds[0], bounds[1])
-    for f in futures:
-        f.result()
+    in_parallel(lambda a, b: kernel(out, target, float(target_radius), float(zero_error_radius), eps, softmax,
+                                    errors, a, b), n, out.size // 50)
     return errors
 
 
@@ -335,17 +316,30 @@ def _nonzero(X, sizes):
     return active, where
 
 
-def _threads(replicas, presentations):
+def in_parallel(work, n, cost):
+    """Run ``work(first, last)`` over ranges that split ``0 … n − 1`` between the cores (on one
+    thread when ``cost``, the number of values computed, is small).  Each index is computed
+    whole by one thread, so the split never changes a number."""
+    threads = min(_threads(cost), n)
+    bounds = np.linspace(0, n, threads + 1).astype(int)
+    futures = [_pool().submit(work, a, b) for a, b in zip(bounds[1:-1], bounds[2:])]
+    work(bounds[0], bounds[1])
+    for f in futures:
+        f.result()
+
+
+def _threads(cost):
+    if cost < _THREADED:
+        return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     limit = os.environ.get("PDPLAB_THREADS")
     if limit is not None:
         try:
             cores = max(1, int(limit))
         except ValueError:
-            raise NetworkError(f"PDPLAB_THREADS must be a whole number of threads, not {limit!r}") from None
-    if presentations < _THREADED:
-        return 1
-    return max(1, min(cores, replicas))
+            raise PdplabError(f"the environment variable PDPLAB_THREADS must be a whole number of threads, "
+                              f"not {limit!r}") from None
+    return cores
 
 
 _POOL = None

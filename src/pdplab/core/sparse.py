@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .compiled import in_parallel
+
 __all__ = ["DENSITY", "SparsePatterns", "sparse_or_none"]
 
 #: The largest share of nonzero values for which patterns are kept sparse.
@@ -42,8 +44,8 @@ class SparsePatterns:
         if out is None:
             out = np.empty((R, self.shape[1], m), self.dtype)
         weights = np.ascontiguousarray(weights)
-        _split(lambda a, b: self._matmul(self.indptr, self.indices, self.values, weights, out, a, b),
-               self.shape[1], R * len(self.values) * m)
+        in_parallel(lambda a, b: self._matmul(self.indptr, self.indices, self.values, weights, out, a, b),
+                    self.shape[1], R * len(self.values) * m // 500)
         return out
 
     def tmatmul(self, grads, out=None):
@@ -52,22 +54,9 @@ class SparsePatterns:
         if out is None:
             out = np.empty((R, self.shape[2], m), self.dtype)
         grads = np.ascontiguousarray(grads)
-        _split(lambda a, b: self._tmatmul(self.indptr, self.indices, self.values, grads, out, a, b),
-               self.shape[2], R * len(self.values) * m)
+        in_parallel(lambda a, b: self._tmatmul(self.indptr, self.indices, self.values, grads, out, a, b),
+                    self.shape[2], R * len(self.values) * m // 500)
         return out
-
-
-def _split(work, rows, size):
-    """Run ``work(first, last)`` over row ranges split between the cores (each row's
-    result is computed whole by one thread, so the split does not change it)."""
-    from .compiled import _pool, _threads
-
-    threads = min(_threads(rows, size // 500), rows)
-    bounds = np.linspace(0, rows, threads + 1).astype(int)
-    futures = [_pool().submit(work, a, b) for a, b in zip(bounds[1:-1], bounds[2:])]
-    work(bounds[0], bounds[1])
-    for f in futures:
-        f.result()
 
 
 def sparse_or_none(dense):

@@ -1,10 +1,12 @@
 """The training loop.
 
 :func:`train` trains R replicas of a network at once: every parameter has a
-leading replica axis and each step is one numpy call per operation for all
-replicas.  Replica ``r`` draws its initial weights, its pattern order and its
-feedback matrices from its own seed alone, so it gives the same numbers
-whether it trains alone or beside others.
+leading replica axis.  Two loops train them: on the numpy path each step is one
+numpy call per operation for all replicas (:func:`_numpy_epochs`); on the
+compiled path a kernel runs many epochs per call (:func:`_compiled_epochs`,
+:mod:`pdplab.core.kernels`).  Replica ``r`` draws its initial weights, its
+pattern order and its feedback matrices from its own seed alone, so it gives
+the same numbers whether it trains alone or beside others.
 """
 
 from __future__ import annotations
