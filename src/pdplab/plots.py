@@ -12,8 +12,8 @@ import numpy as np
 
 __all__ = ["BAND", "curve_error", "learning_curves", "rdm_heatmap", "dendrograms", "mds_trajectories",
            "separation_curves", "fact_curves", "damage_curves", "singular_modes", "mode_curves", "half_times",
-           "accuracy_curve", "published_bars", "condition_means", "condition_curves", "class_curves", "rate_curve", "save_figure",
-           "outcome_bars", "trajectories"]
+           "accuracy_curve", "published_bars", "condition_means", "condition_curves", "class_curves", "rate_curve",
+           "save_figure", "outcome_bars", "trajectories"]
 
 #: What the shaded bands of every figure show.
 BAND = "line: median over replicas; band: interquartile range (25th–75th percentile)"
