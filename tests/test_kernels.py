@@ -328,3 +328,13 @@ def test_large_cross_entropy_records_match_the_numpy_measure(softmax, radii, dty
     numpy_measure = error.value(o, moved if mask is None else np.where(mask > 0, moved, o))
     np.testing.assert_allclose(cross_entropy(o, t, *radii, softmax), numpy_measure,
                                rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-6 if dtype == np.float32 else 1e-14)
+
+
+@pytest.mark.parametrize("order", ["permuted", "probabilistic"])
+def test_large_cross_entropy_train_errors_agree_on_both_paths(order):
+    # 300 items × 6 outputs: the numpy path measures train_error with the compiled cross-entropy,
+    # each replica against its own order of targets; the kernel measures it pattern by pattern.
+    net, env = sparse_network_and_items()
+    env.frequency = np.linspace(0.5, 2.0, 300)
+    runs = both(net, env, epochs=4, optimizer="momentum", lr=0.05, order=order, seed=[3, 4], record={"every": 2})
+    assert_same(*runs)

@@ -377,8 +377,13 @@ def _compiled_epochs(run, compiled, start, end):
         if run.bar is not None:
             count = min(count, max(1, (end - start) // 100))
         steps_before = getattr(run.opt, "t", 0)
+        loading = run.bar is not None and not compiled.kernels.train_epochs.signatures
+        if loading:  # the first call in a process compiles the kernel, or reads it from numba's cache
+            run.bar.set_description("training (the kernel loads or compiles on first use)")
         errors, orders, diverged = compiled.epochs(first, count, trainset, batch, run.order_rngs, run.criterion,
                                                    run.stopped_at, steps_before)
+        if loading:
+            run.bar.set_description("training")
         if hasattr(run.opt, "t"):
             run.opt.t = steps_before + count * -(-errors.shape[2] // batch)
         if np.isfinite(diverged).any():
