@@ -338,3 +338,20 @@ def test_large_cross_entropy_train_errors_agree_on_both_paths(order):
     env.frequency = np.linspace(0.5, 2.0, 300)
     runs = both(net, env, epochs=4, optimizer="momentum", lr=0.05, order=order, seed=[3, 4], record={"every": 2})
     assert_same(*runs)
+
+
+@pytest.mark.parametrize("engine", ["numpy", "compiled"])
+def test_the_engine_tests_pass_with_either_path_forced(engine):
+    """The training, optimizer, record, gradient and bad-input tests, rerun with every run
+    forced onto one path (``PDPLAB_ENGINE``), large batches and one's own optimizers aside."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    files = [str(here / f"test_{name}.py") for name in ("training", "optimizers", "records", "gradients", "bad_input")]
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *files],
+                            env={**os.environ, "PDPLAB_ENGINE": engine}, capture_output=True, text=True,
+                            cwd=here.parent, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]

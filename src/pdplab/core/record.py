@@ -390,6 +390,11 @@ class TrainingErrors:
     def file(self, first, errors, order, trainset):
         """File the errors of epochs ``first, first + 1, …``, (replicas, epochs, presentations), met
         in the order ``order`` (same shape; None: table order), under the recorded items."""
+        if order is not None and trainset.order == "permuted":
+            # Presentation order back to item order: each item was presented once.
+            in_order = np.empty_like(errors)
+            np.put_along_axis(in_order, order, errors, axis=2)
+            errors, order = in_order, None
         if order is not None:
             # Presentation order back to item order; an item drawn several times gets its mean error.
             R, E, L = errors.shape
