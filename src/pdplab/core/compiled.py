@@ -5,11 +5,15 @@ training (see :func:`choose_engine`); the numpy passes remain the path for
 large batches, where matrix products already run near the machine's limit,
 and the reference the compiled path is tested against.
 
-The parameters live in one array per run, ``theta`` (replicas, P); the
-mapping of parameters that the rest of the engine uses (records, tests,
-damage) holds views of it, and the optimizer's state arrays are views of
-flat arrays too, so that saving and continuing a run work as on the numpy
-path.
+The parameters, the feedback matrices, the gradient and the optimizer's
+state live in one array per run, ``par`` (replicas, rows, P); the mapping of
+parameters that the rest of the engine uses (records, tests, damage) holds
+views of its parameter row ``theta``, and the optimizer's state arrays are
+views of its state rows, so that saving and continuing a run work as on the
+numpy path.  Replicas are split between threads (:func:`in_parallel`; the
+kernel releases the GIL) rather than by numba's ``prange``, whose default
+threading layer aborts when two threads run parallel code at once, as the
+threads of a dask worker may.
 """
 
 from __future__ import annotations
@@ -127,7 +131,7 @@ class CompiledRun:
         for key, (wkey, bkey) in plan.fused.items():
             self.params[wkey] = self.params[key][:, :-1, :]
             self.params[bkey] = self.params[key][:, -1, :]
-        self._layout(network, plan, params)
+        self._layout(network, plan)
         self.feedback_row = K.THETA if rule == "backprop" else K.FEEDBACK
         if rule != "backprop":
             for p in network.projections:
@@ -154,13 +158,14 @@ class CompiledRun:
         a = self.offsets[key]
         return flat[:, a: a + int(np.prod(shape[1:]))].reshape(shape)
 
-    def _layout(self, network, plan, params):
+    def _layout(self, network, plan):
+        """The tables of steps, projections and outputs (see :mod:`pdplab.core.kernels`)."""
         groups = network.groups
         offsets, n = {}, 0
         for g in network.inputs + [s.group for s in plan.steps]:
             offsets[g] = n
             n += groups[g].size
-        self.n_units, self.n_inputs = n, sum(groups[g].size for g in network.inputs)
+        self.n_units = n
         out_index = {o.group: i for i, o in enumerate(plan.outputs)}
         steps, projections = [], []
         for s in plan.steps:
