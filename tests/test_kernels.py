@@ -355,3 +355,16 @@ def test_the_engine_tests_pass_with_either_path_forced(engine):
                             env={**os.environ, "PDPLAB_ENGINE": engine}, capture_output=True, text=True,
                             cwd=here.parent, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.mark.parametrize("softmax", [False, True])
+def test_a_nan_output_gives_a_nan_error_on_the_compiled_measure(softmax):
+    from pdplab.core.compiled import cross_entropy
+
+    o = np.full((1, 2, 300), 1 / 300)
+    t = np.zeros((1, 2, 300))
+    t[0, :, 0] = 1.0
+    o[0, 0, 0] = np.nan  # on the target unit
+    o[0, 1, 3] = np.nan  # on another unit
+    assert np.isnan(cross_entropy(o, t, 0.0, 0.0, softmax)).all()
+    assert np.isnan(kernels._exp(np.nan)) and np.isnan(kernels._log(np.nan))

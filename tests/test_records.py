@@ -325,3 +325,15 @@ def test_weights_with_padding_are_refused(run):
                     "a->h1": padded["weight:a->h1"].values})):
         with pytest.raises(pl.NetworkError, match=r"'a->h1' of replica 1 is not finite"):
             use()
+
+
+def test_learning_curves_come_from_train_error_unless_items_are_held_out(xor):
+    from pdplab.plots import curve_error
+
+    net, env = xor
+    ds = pl.train(net, env, epochs=30, lr=0.5, replicas=2)
+    assert ds.sizes["epoch"] == 2 and curve_error(ds).sizes["epoch"] == 30  # every epoch, not two
+    np.testing.assert_array_equal(curve_error(ds).values, ds["train_error"].values)
+    held = pl.train(net, env.subset(["00", "01", "10"]), epochs=30, lr=0.5, test=env.subset(["11"]))
+    assert curve_error(held).identical(held["error"])  # the held-out item has no train_error
+    assert curve_error(pl.train(net, env, epochs=30, record={"train_error": False})).sizes["epoch"] == 2

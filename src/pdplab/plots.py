@@ -57,10 +57,11 @@ def _colours(labels):
 
 def curve_error(ds):
     """The error a learning curve shows, (replica, epoch, item): ``train_error`` (the training
-    pass's, every epoch) when the results hold it on more epochs than ``error`` (the test pass
-    at the recorded epochs, which also holds held-out items), else ``error``.  In a sweep,
-    epochs after a replica's task stopped are NaN."""
-    if "train_error" in ds and ds.sizes.get("train_epoch", 0) > ds.sizes["epoch"]:
+    pass's, every epoch) when the results hold it on more epochs than ``error`` and for every
+    recorded item, else ``error`` (the test pass at the recorded epochs, which also measures
+    held-out items).  In a sweep, epochs after a replica's task stopped are NaN."""
+    if ("train_error" in ds and ds.sizes.get("train_epoch", 0) > ds.sizes["epoch"]
+            and not ds["train_error"].isnull().all([d for d in ds["train_error"].dims if d != "item"]).any()):
         err = ds["train_error"].rename(train_epoch="epoch")
         if "last_epoch" in ds:  # a sweep: each task's last epoch is carried forward
             err = err.where(err["epoch"] <= ds["last_epoch"])

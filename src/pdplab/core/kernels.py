@@ -82,10 +82,18 @@ def _taylor(r):
 
 
 @njit(**_JIT)
+def _clip(x, low, high):
+    """x clipped to [low, high]; NaN stays NaN (numba's min and max would drop it)."""
+    return low if x < low else (high if x > high else x)
+
+
+@njit(**_JIT)
 def _exp(x):
     """exp(x), x clipped to ±700, in arithmetic the compiler vectorizes (calls to libm's exp
-    it cannot); within an ulp or two of libm."""
-    y = min(max(x, -_EXP_LIMIT), _EXP_LIMIT)
+    it cannot); within an ulp or two of libm; NaN for NaN."""
+    if x != x:
+        return x
+    y = _clip(x, -_EXP_LIMIT, _EXP_LIMIT)
     k = np.floor(y * _LOG2E + 0.5)
     return _taylor((y - k * _LN2_HI) - k * _LN2_LO) * _POW2[np.int64(k) + 1022]
 
@@ -97,7 +105,9 @@ _SQRT2 = 1.4142135623730951
 def _log(x):
     """ln(x) for positive, normal x, in arithmetic the compiler vectorizes; within an ulp or two
     of libm.  x = m 2^k with m in [√½, √2), and ln m = 2 atanh(s), s = (m − 1)/(m + 1),
-    by its series to s^21 (|s| ≤ 0.172: the remainder is below 1e-19)."""
+    by its series to s^21 (|s| ≤ 0.172: the remainder is below 1e-19).  NaN for NaN."""
+    if x != x:
+        return x
     bits = np.float64(x).view(np.int64)
     k = (bits >> 52) - 1023
     m = np.int64((bits & 0x000FFFFFFFFFFFFF) | 0x3FF0000000000000).view(np.float64)
@@ -236,23 +246,23 @@ def _output_error(outputs, radii, work, T, item, eps, weight):
         if code == SOFTMAX_CROSS_ENTROPY:
             for j in range(size):
                 o, t = work[ACT, off + j], T[item, tg + j]
-                tsum += min(max(o, t - tr), t + tr) if tr > 0.0 else t
+                tsum += _clip(o, t - tr, t + tr) if tr > 0.0 else t
         for j in range(size):
             o, t = work[ACT, off + j], T[item, tg + j]
             counts = not (zr > 0.0 and abs(o - t) < zr)
             if tr > 0.0:
-                t = min(max(o, t - tr), t + tr)
+                t = _clip(o, t - tr, t + tr)
             if code == SSE:
                 e = 0.5 * (o - t) * (o - t)
                 g = o - t
             elif code == CROSS_ENTROPY:
-                c = min(max(o, eps), 1.0 - eps)
+                c = _clip(o, eps, 1.0 - eps)
                 e = max(_xlogx(t) + _xlogx(1.0 - t) - (t * _log(c) + (1.0 - t) * _log1m(c)), 0.0)
                 g = o - t
             else:
-                e = _xlogx(t) - t * _log(max(o, eps)) if t != 0.0 else 0.0
+                e = _xlogx(t) - t * _log(_clip(o, eps, 1.0)) if t != 0.0 else 0.0
                 g = o * tsum - t
-            total += e if counts else 0.0
+            total += o if o != o else (e if counts else 0.0)  # a NaN output makes the error NaN
             work[MASK, off + j] = 1.0 if counts else 0.0
             # ∂E/∂act (sse: masked after the activation's derivative, which for softmax mixes units)
             work[OWN, off + j] = g * weight if counts or code == SSE else 0.0
@@ -574,15 +584,18 @@ def cross_entropy(out, target, target_radius, zero_error_radius, eps, softmax, e
             total = 0.0
             for j in range(size):
                 o, t = o_r[p, j], t_r[p, j]
+                if o != o:  # a NaN output makes the error NaN, on any unit
+                    total += o
+                    continue
                 if zero_error_radius > 0.0 and abs(o - t) < zero_error_radius:
                     continue
                 if target_radius > 0.0:
                     if t - target_radius <= o <= t + target_radius:
                         continue  # the target moves onto the output: no error (numpy's measure leaves ~1e-16)
-                    t = min(max(o, t - target_radius), t + target_radius)
+                    t = _clip(o, t - target_radius, t + target_radius)
                 if softmax:
-                    total += _xlogx(t) - t * _log(max(o, eps)) if t != 0.0 else 0.0
+                    total += _xlogx(t) - t * _log(_clip(o, eps, 1.0)) if t != 0.0 else 0.0
                 else:
-                    c = min(max(o, eps), 1.0 - eps)
+                    c = _clip(o, eps, 1.0 - eps)
                     total += max(_xlogx(t) + _xlogx(1.0 - t) - (t * _log(c) + (1.0 - t) * _log1m(c)), 0.0)
             errors[r, p] = total
