@@ -99,8 +99,8 @@ class CompiledRun:
     trainable : list of str
         The optimizer's parameters, in its order.
     opt : Optimizer
-        Bound to the trainable parameters; after :meth:`bind_optimizer` its
-        parameters and state are views of the flat arrays.
+        Bound to the trainable parameters; its parameters become views of the
+        flat arrays, and after :meth:`bind_optimizer` its state too.
     feedback : dict of str to ndarray
         The matrices deltas pass back through (:func:`pdplab.core.rules.feedback_matrices`).
     rule : str
@@ -122,10 +122,10 @@ class CompiledRun:
         self.n_train = sizes[len(trainable)]
         K = self.kernels
         self.par = np.zeros((R, K.PAR_ROWS, sizes[-1]), dtype)
-        self.theta = self.par[:, K.THETA]
+        theta = self.par[:, K.THETA]
         self.params = {}
         for k in keys:
-            view = self._view(self.theta, k, params[k].shape)
+            view = self._view(theta, k, params[k].shape)
             view[...] = params[k]
             self.params[k] = view
         for key, (wkey, bkey) in plan.fused.items():
@@ -138,7 +138,7 @@ class CompiledRun:
                 key = self._block(p.key)
                 n_src = network.groups[p.source].size
                 self._view(self.par[:, K.FEEDBACK], key, params[key].shape)[:, :n_src] = feedback[p.key]
-        self.trainable = list(trainable)
+        opt.params = [self.params[k] for k in trainable]
         self.scale = np.empty((2, self.n_train), dtype)  # learning-rate scale; whether weight decay applies
         for k, s, d in zip(trainable, opt.lr_scales, opt.decays):
             a, b = self.offsets[k], self.offsets[k] + int(np.prod(params[k].shape[1:]))
@@ -191,10 +191,9 @@ class CompiledRun:
         self.radii = np.array(radii, dtype=self.dtype).reshape(-1, 2)
 
     def bind_optimizer(self):
-        """Make the optimizer's parameters and state views of the flat arrays
-        (copying in any state it holds, e.g. restored or reset by a schedule)."""
+        """Make the optimizer's state views of the flat arrays (copying in any state it holds,
+        e.g. restored or reset by a schedule)."""
         opt = self.opt
-        opt.params = [self.params[k] for k in self.trainable]
         for name, views in zip(opt.state_names, self._state_views):
             arrays = getattr(opt, name)
             for i, view in enumerate(views):
@@ -298,7 +297,7 @@ def cross_entropy(out, target, target_radius, zero_error_radius, softmax):
         return None
     R, n = out.shape[:2]
     errors = np.empty((R, n), out.dtype)
-    target = np.ascontiguousarray(np.broadcast_to(target, (target.shape[0],) + out.shape[1:]))
+    target = np.ascontiguousarray(target)
     out = np.ascontiguousarray(out)
     eps = _eps(out.dtype)
 

@@ -206,9 +206,14 @@ def forward(plan, weights, inputs, ws=None):
         for src, key in step.incoming:
             buf = None if ws is None else (ws.net[g] if net is None else ws.extra[g])
             a = acts[src]
-            product = a.matmul(weights[key], out=buf) if isinstance(a, SparsePatterns) else np.matmul(
-                a, weights[key], out=buf)
-            net = product if net is None else net.__iadd__(product)
+            if isinstance(a, SparsePatterns):
+                product = a.matmul(weights[key], out=buf)
+            else:
+                product = np.matmul(a, weights[key], out=buf)
+            if net is None:
+                net = product
+            else:
+                net += product
         if step.bias is not None:
             net += weights[step.bias][:, None, :] if ws is None else ws.bias_view(weights, step.bias)
         nets[g] = net

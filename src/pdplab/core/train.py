@@ -397,7 +397,6 @@ def _compiled_epochs(run, compiled, start, end):
         if run.bar is not None:
             run.bar.update(trained)
         run.record(last)
-    run.opt.freeze(run.done)
     return last
 
 
