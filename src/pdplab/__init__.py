@@ -16,7 +16,7 @@ _WHERE = {
     "Group": ".core.network", "Network": ".core.network", "Projection": ".core.network",
     "gradients": ".core.propagate", "inspect": ".core.propagate",
     "Record": ".core.record", "weights_from_dataset": ".core.record",
-    "train": ".core.train", "Environment": ".environment",
+    "train": ".core.train", "Timing": ".core.time", "Environment": ".environment",
     "SpecError": ".spec", "load_spec": ".spec", "open_sweep": ".sweep_store",
 }
 
@@ -39,7 +39,7 @@ def __dir__():
 
 
 __all__ = [
-    "Group", "Network", "Projection", "Environment", "Record",
+    "Group", "Network", "Projection", "Environment", "Record", "Timing",
     "train", "gradients", "inspect", "damage", "analysis",
     "save", "load", "save_weights", "load_weights", "weights_from_dataset",
     "load_spec", "open_sweep",

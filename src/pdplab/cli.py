@@ -86,15 +86,22 @@ def cmd_test(args):
     except (TypeError, ValueError):
         rule = "backprop"
     seeds = results["seed"].values if "seed" in results.coords else None
-    tested = inspect(network, weights, items, rule=rule, seeds=seeds)
+    if network.time is None:
+        tested = inspect(network, weights, items, rule=rule, seeds=seeds)
+    else:
+        from .core.train_time import evaluate_results
+
+        tested = evaluate_results(results, items, groups=[g for g in network.order if g not in network.inputs])
     if "seed" in results.coords:
         tested = tested.assign_coords(seed=("replica", results["seed"].values))
     tested.attrs = provenance(network=results.attrs.get("network", ""), tested_from=str(args.results),
                               items=str(args.items))
     save(tested, out)
+    nearest = (f", {float(tested['correct_nearest'].mean()):.1%} (nearest target)" if "correct_nearest" in tested
+               else "")
+    settle = (f", settling time {float(tested['settling_time'].mean()):.3g}" if "settling_time" in tested else "")
     _say(args, f"wrote {out}: {tested.sizes['item']} items; error per item {float(tested['error'].mean()):.4g}, "
-               f"correct {float(tested['correct'].mean()):.1%} (within 0.5), "
-               f"{float(tested['correct_nearest'].mean()):.1%} (nearest target), means over replicas")
+               f"correct {float(tested['correct'].mean()):.1%} (within 0.5){nearest}{settle}, means over replicas")
 
 
 def cmd_sweep(args):

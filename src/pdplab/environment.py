@@ -22,9 +22,14 @@ class Environment:
     Parameters
     ----------
     inputs : dict of str to array_like
-        For each input group, an array of shape (items, units).
+        For each input group, an array of shape (items, units), or, for a
+        network in time whose items are sequences of events, (items,
+        events, units); a row of NaN is an absent event (an item shorter
+        than others, or, in targets, an event without a target).  See
+        :meth:`from_sequences`.
     targets : dict of str to array_like
-        For each output group, an array of shape (items, units).
+        For each output group, an array of shape (items, units) or (items,
+        events, units).
     items : pandas.DataFrame or sequence of str, optional
         One row per item; the index labels the items.  Its columns become
         coordinates on the ``item`` dimension of results.  Defaults to
@@ -103,15 +108,54 @@ class Environment:
             arrays = {**self.inputs, **self.targets}
             if g not in arrays:
                 raise DataError(f"{name}: unit labels given for {g!r}, which has no patterns")
-            if len(labels) != arrays[g].shape[1]:
-                raise DataError(f"{name}: {len(labels)} unit labels for the {arrays[g].shape[1]} columns of {g!r}")
+            if len(labels) != arrays[g].shape[-1]:
+                raise DataError(f"{name}: {len(labels)} unit labels for the {arrays[g].shape[-1]} columns of {g!r}")
             self.units[g] = [str(u) for u in labels]
+
+    @classmethod
+    def from_sequences(cls, inputs, targets, items=None, frequency=None, units=None, name="environment"):
+        """Items that are sequences of events of different lengths.
+
+        ``inputs`` and ``targets`` map each group to a list with one
+        (events, units) array per item; shorter items are padded with
+        absent (NaN) events.  A NaN row in a target is an event without a
+        target.
+        """
+        groups = {**dict(inputs), **dict(targets)}
+        lengths = None
+        for g, seqs in groups.items():
+            seqs = [_as_patterns(a, f"{name}: sequence {i} of {g!r}", ndim=2) for i, a in enumerate(seqs)]
+            mine = [len(a) for a in seqs]
+            if lengths is not None and mine != lengths:
+                raise DataError(f"{name}: the sequences of {g!r} have other lengths than those of other groups")
+            lengths = mine
+            groups[g] = seqs
+        if not lengths:
+            raise DataError(f"{name}: has no items")
+        longest = max(lengths)
+
+        def padded(seqs):
+            out = np.full((len(seqs), longest, seqs[0].shape[-1]), np.nan)
+            for i, a in enumerate(seqs):
+                if a.shape[-1] != out.shape[-1]:
+                    raise DataError(f"{name}: sequence {i} has {a.shape[-1]} units per event, others "
+                                    f"{out.shape[-1]}")
+                out[i, : len(a)] = a
+            return out
+
+        return cls({g: padded(groups[g]) for g in inputs}, {g: padded(groups[g]) for g in targets},
+                   items=items, frequency=frequency, units=units, name=name)
+
+    @property
+    def events(self):
+        """The number of events of the longest item (1 for items of one pattern)."""
+        return max(a.shape[1] if a.ndim == 3 else 1 for a in {**self.inputs, **self.targets}.values())
 
     def __len__(self):
         return len(self.items)
 
     def __repr__(self):
-        groups = ", ".join(f"{g}:{a.shape[1]}" for g, a in {**self.inputs, **self.targets}.items())
+        groups = ", ".join(f"{g}:{a.shape[-1]}" for g, a in {**self.inputs, **self.targets}.items())
         return f"Environment({self.name!r}: {len(self)} items; {groups})"
 
     @property
@@ -159,7 +203,7 @@ class Environment:
             for kind, mine, theirs in (("inputs", self.inputs, test.inputs), ("targets", self.targets, test.targets)):
                 for g in mine:
                     a, b = mine[g][self.labels.get_loc(label)], theirs.get(g)
-                    if b is None or not np.array_equal(a, b[test.labels.get_loc(label)]):
+                    if b is None or not np.array_equal(a, b[test.labels.get_loc(label)], equal_nan=True):
                         raise DataError(f"{test.name}: test item {label!r} has the label of a training item "
                                         f"but other {kind}; rename it")
         new = ~test.labels.isin(shared)
@@ -170,8 +214,8 @@ class Environment:
             raise DataError(f"{test.name}: the test items have other groups than the training items")
         items = pd.concat([self.items.assign(**{column: "train"}), test.items[new].assign(**{column: "test"})])
         return Environment(
-            {g: np.concatenate([a, test.inputs[g][new]]) for g, a in self.inputs.items()},
-            {g: np.concatenate([a, test.targets[g][new]]) for g, a in self.targets.items()},
+            {g: _stacked(a, test.inputs[g][new]) for g, a in self.inputs.items()},
+            {g: _stacked(a, test.targets[g][new]) for g, a in self.targets.items()},
             items=items, units={**test.units, **self.units}, name=f"{self.name}+{test.name}",
         )
 
@@ -188,7 +232,7 @@ class Environment:
                 if sorted(mine) != sorted(theirs):
                     raise DataError(f"{self.name}: the units of {g!r} ({', '.join(mine)}) are not those of "
                                     f"{other.name} ({', '.join(theirs)})")
-                arrays[g] = arrays[g][:, [mine.index(u) for u in theirs]]
+                arrays[g] = arrays[g][..., [mine.index(u) for u in theirs]]
                 changed = True
         if not changed:
             return self
@@ -214,43 +258,68 @@ class Environment:
                 )
             for g in need:
                 size = network.groups[g].size
-                if have[g].shape[1] != size:
+                if have[g].shape[-1] != size:
                     raise DataError(
-                        f"{self.name}: {kind}[{g!r}] has {have[g].shape[1]} columns, "
+                        f"{self.name}: {kind}[{g!r}] has {have[g].shape[-1]} columns, "
                         f"but group {g!r} has {size} units"
                     )
+        if getattr(network, "time", None) is None:
+            sequences = [g for g, a in {**self.inputs, **self.targets}.items() if a.ndim == 3]
+            if sequences:
+                raise DataError(f"{self.name}: the patterns of {sequences[0]!r} are sequences of events, which "
+                                f"only a network in time (Network(time=...)) reads")
         for g in network.outputs:
             group = network.groups[g]
             t = self.targets[g]
+            t = t.reshape(len(t), -1, t.shape[-1])
+            t = np.where(np.isnan(t), 0.0, t)
             if group.error == "cross_entropy" and ((t < 0) | (t > 1)).any():
-                i = int(np.argmax(((t < 0) | (t > 1)).any(axis=1)))
+                i = int(np.argmax(((t < 0) | (t > 1)).any(axis=(1, 2))))
                 raise DataError(
                     f"{self.name}: item {self.labels[i]!r} has a target outside [0, 1] for group {g!r}, "
                     "which uses cross_entropy"
                 )
             if group.error == "cross_entropy" and group.activation == "softmax":
-                off = np.flatnonzero(np.abs(t.sum(axis=1) - 1) > 1e-6)
+                given = ~np.isnan(self.targets[g].reshape(t.shape)).all(axis=-1)
+                sums = t.sum(axis=-1)
+                off = np.flatnonzero((np.abs(sums - 1) > 1e-6) & given)
                 if off.size:
+                    i, e = divmod(int(off[0]), t.shape[1])
                     raise DataError(
-                        f"{self.name}: item {self.labels[off[0]]!r} has targets summing to "
-                        f"{t[off[0]].sum():.6g} for group {g!r}, a softmax group with cross_entropy (they must "
+                        f"{self.name}: item {self.labels[i]!r} has targets summing to "
+                        f"{sums[i, e]:.6g} for group {g!r}, a softmax group with cross_entropy (they must "
                         f"sum to 1)")
         inputs = {g: self.inputs[g].astype(dtype, copy=False)[None] for g in network.inputs}
         targets = {g: self.targets[g].astype(dtype, copy=False)[None] for g in network.outputs}
         return inputs, targets
 
 
-def _as_patterns(a, what):
+def _as_patterns(a, what, ndim=None):
     try:
         arr = np.asarray(a, dtype=float)
     except (TypeError, ValueError):
         raise DataError(f"{what} must be numeric") from None
-    if arr.ndim != 2:
-        raise DataError(f"{what} must be 2-D (items, units), not shape {arr.shape}")
-    if not np.isfinite(arr).all():
-        i = int(np.argmax(~np.isfinite(arr).all(axis=1)))
-        raise DataError(f"{what} has a non-finite value in pattern {i}")
+    if arr.ndim not in ((2, 3) if ndim is None else (ndim,)):
+        raise DataError(f"{what} must be 2-D (items, units) or, for sequences, 3-D (items, events, units), not "
+                        f"shape {arr.shape}")
+    bad = ~np.isfinite(arr)
+    if arr.ndim == 3:
+        bad &= ~np.isnan(arr).all(axis=-1, keepdims=True)  # a row of NaN: an absent event
+    if bad.any():
+        i = int(np.argwhere(bad)[0][0])
+        raise DataError(f"{what} has a non-finite value in pattern {i}" + (
+            " (only whole events may be absent, as rows of NaN)" if arr.ndim == 3 else ""))
     return arr
+
+
+def _stacked(a, b):
+    """Items of ``a`` then of ``b``, the shorter sequences padded with absent events."""
+    if a.ndim == 3 or b.ndim == 3:
+        a, b = (x[:, None] if x.ndim == 2 else x for x in (a, b))
+        longest = max(a.shape[1], b.shape[1])
+        a, b = (np.concatenate([x, np.full((len(x), longest - x.shape[1], x.shape[2]), np.nan)], axis=1)
+                for x in (a, b))
+    return np.concatenate([a, b])
 
 
 def _label(label, name):

@@ -230,6 +230,22 @@ def damage_curves(damage):
     return fig
 
 
+def severity_curves(table, ylabel, xlabel="damage"):
+    """A measure against the severity of damage, one line per condition: ``table`` has columns
+    ``replica``, ``severity``, ``condition`` and ``value``; median over replicas, IQR shaded."""
+    fig = _figure(figsize=(5.5, 3.6))
+    ax = fig.add_subplot()
+    for condition, rows in table.groupby("condition", sort=False):
+        q = rows.groupby("severity")["value"].quantile([0.25, 0.5, 0.75]).unstack()
+        line, = ax.plot(q.index, q[0.5], marker="o", label=str(condition))
+        ax.fill_between(q.index, q[0.25], q[0.75], color=line.get_color(), alpha=0.2, linewidth=0)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0, 1.05)
+    ax.legend(frameon=False, fontsize="small")
+    return fig
+
+
 def singular_modes(s, u, labels):
     """Singular values and the item (input) modes of an input–output correlation."""
     fig = _figure(figsize=(8, 3.5))

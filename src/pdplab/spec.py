@@ -81,11 +81,12 @@ SCHEMA = {
     "network": {
         "name": str,
         "init_range": NUMBER,
+        "time": str,
         "groups": [
             {
                 "name": str, "size": int, "activation": str, "bias": (bool, NUMBER),
                 "learn_bias": bool, "error": str, "target_radius": NUMBER,
-                "zero_error_radius": NUMBER, "units": [str],
+                "zero_error_radius": NUMBER, "units": [str], "copy_of": str, "initial": NUMBER,
             }
         ],
         "projections": [
@@ -102,9 +103,11 @@ SCHEMA = {
         "scale_by_frequency": bool, "rule": str, "criterion": NUMBER,
         "schedule": {str: {str: (NUMBER, STIMULI_REF)}}, "dtype": str, "replicas": int, "seed": int,
         "engine": str,
+        "timing": {"duration": NUMBER, "dt": NUMBER, "grace": NUMBER, "test_duration": NUMBER, "settle": NUMBER,
+                   "bptt": str},
     },
     "recording": {"groups": [str], "every": int, "epochs": [int], "log_points": int, "accuracy": [str],
-                  "net_input": bool, "delta": bool, "train_error": bool},
+                  "net_input": bool, "delta": bool, "train_error": bool, "ticks": bool},
 }
 REQUIRED = [("network", "groups"), ("network", "projections"), ("environment",), ("training", "epochs")]
 #: Training settings that may differ between replicas of one vectorized run.
@@ -330,6 +333,7 @@ def _build(spec, path):
             [Projection(**p) for p in net_spec["projections"]],
             init_range=net_spec.get("init_range", 1.0),
             name=net_spec.get("name", spec.get("name", path.stem)),
+            time=net_spec.get("time"),
         )
         section = "environment"
         env_spec = spec["environment"]
@@ -520,7 +524,10 @@ def _check_training(training, network, environment, path):
     from .core.rules import RULES
     from .core.train import ORDERS, UPDATES
 
-    for key, allowed in (("update", UPDATES), ("order", ORDERS), ("rule", RULES),
+    from .core.train_time import UPDATES_IN_TIME
+
+    updates = UPDATES if network.time is None else UPDATES_IN_TIME
+    for key, allowed in (("update", updates), ("order", ORDERS), ("rule", RULES),
                          ("optimizer", tuple(OPTIMIZERS)), ("dtype", ("float64", "float32")), ("engine", ENGINES)):
         if key in training and training[key] not in allowed:
             raise SpecError(
@@ -539,3 +546,12 @@ def _check_training(training, network, environment, path):
         raise SpecError(f"{path}: training: {exc}") from None
     if training.get("update") == "minibatch" and "batch_size" not in training:
         raise SpecError(f"{path}: training.batch_size: needed with update = \"minibatch\"")
+    if "timing" in training and network.time is None:
+        raise SpecError(f"{path}: training.timing: applies to networks in time (network.time)")
+    if network.time is not None:
+        from .core.time import as_timing
+
+        try:
+            as_timing(training.get("timing"), network)
+        except NetworkError as exc:
+            raise SpecError(f"{path}: training.{exc}") from None

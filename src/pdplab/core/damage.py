@@ -82,7 +82,8 @@ def add_noise(network, weights, keys, sd, rngs):
     return weights
 
 
-def evaluate(results, environment, kind, where, severities, record=(), repeats=1, network=None, seeds=None):
+def evaluate(results, environment, kind, where, severities, record=(), repeats=1, network=None, seeds=None,
+             timing=None):
     """Test damaged copies of trained networks.
 
     Parameters
@@ -104,13 +105,19 @@ def evaluate(results, environment, kind, where, severities, record=(), repeats=1
     repeats : int
         Independent draws of the damage per severity (a ``repeat`` dimension
         when more than one).
+    timing : Timing or dict, optional
+        Networks in time: how the test passes run (default: as the results'
+        training ended, :func:`pdplab.core.train_time.timing_of`).
 
     Returns
     -------
     xarray.Dataset
-        ``error`` (replica, severity[, repeat], item) and recorded activations.
+        ``error`` (replica, severity[, repeat], item) and recorded activations
+        (networks in time: at the last tick of the last event), and, for
+        continuous networks, ``settling_time``.
     """
-    if isinstance(results, xr.Dataset):
+    dataset = results if isinstance(results, xr.Dataset) else None
+    if dataset is not None:
         network, weights = weights_from_dataset(results, network)
         if seeds is None and "seed" in results.coords:
             seeds = results["seed"].values
@@ -136,9 +143,15 @@ def evaluate(results, environment, kind, where, severities, record=(), repeats=1
     if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)) or repeats < 1:
         raise NetworkError(f"damage: repeats must be an integer ≥ 1, not {repeats!r}")
     weights, dtype = float_weights(weights)
-    inputs, targets = environment.arrays(network, dtype)
-    plan = Plan(network)
-
+    if network.time is None:
+        if timing is not None:
+            raise NetworkError("damage: timing applies to networks in time")
+        inputs, targets = environment.arrays(network, dtype)
+        plan = Plan(network)
+        test = None
+    else:
+        test = _time_test(network, environment, dtype, dataset, timing)
+    settle = np.full((R, len(severities), repeats, len(environment)), np.nan)
     errors = np.empty((R, len(severities), repeats, len(environment)))
     acts_out = {g: np.empty((R, len(severities), repeats, len(environment), network.groups[g].size))
                 for g in record.groups}
@@ -152,13 +165,22 @@ def evaluate(results, environment, kind, where, severities, record=(), repeats=1
                 lesion_connections(network, w, keys, sev, rngs)
             else:
                 add_noise(network, w, keys, sev, rngs)
-            _, acts = forward(plan, w, inputs)
-            errors[:, i, k] = error_values(plan, acts, targets)
+            if test is None:
+                _, acts = forward(plan, w, inputs)
+                errors[:, i, k] = error_values(plan, acts, targets)
+            else:
+                out = test(w, record.groups)
+                errors[:, i, k] = np.nansum(out["error"], axis=2)
+                acts = {g: out[g][:, :, -1] for g in record.groups}
+                if "settling_time" in out:
+                    settle[:, i, k] = out["settling_time"][:, :, -1]
             for g in record.groups:
                 acts_out[g][:, i, k] = acts[g]
 
     dims = ("replica", "severity", "repeat", "item")
     data = {"error": (dims, errors)}
+    if network.time == "continuous":
+        data["settling_time"] = (dims, settle)
     data.update({g: (dims + (f"{g}_unit",), a) for g, a in acts_out.items()})
     coords = {"replica": np.arange(R), "seed": ("replica", np.array(seeds)), "severity": severities,
               **item_coords(environment), **unit_coords(network, record.groups, environment)}
@@ -168,6 +190,19 @@ def evaluate(results, environment, kind, where, severities, record=(), repeats=1
     ds.attrs = provenance(network=network_attr(network), damage={"kind": kind, "where": where, "keys": keys,
                                                                   "repeats": repeats})
     return ds
+
+
+def _time_test(network, environment, dtype, dataset, timing):
+    """A test pass of a network in time on ``environment``: weights, groups -> :func:`evaluate_in_time`'s output."""
+    from .time import TimePlan, as_timing
+    from .train_time import sequence_arrays, evaluate_in_time, timing_of
+
+    if timing is None and dataset is not None:
+        timing = timing_of(dataset, network)
+    timing = as_timing(timing, network)
+    plan = TimePlan(network)
+    items = sequence_arrays(environment, network, dtype)
+    return lambda w, groups: evaluate_in_time(plan, w, items, timing, groups=groups)
 
 
 def _targets(network, kind, where):

@@ -1,4 +1,5 @@
-"""Networks: groups of units joined by projections into a directed acyclic graph.
+"""Networks: groups of units joined by projections into a directed acyclic graph,
+or, for networks in time (:mod:`pdplab.core.time`), into any graph.
 
 The vocabulary is Lens's (Rohde 1999): a *group* is a layer of units with one
 activation function and, optionally, a bias; a *projection* is the full set of
@@ -29,6 +30,8 @@ __all__ = ["Group", "Projection", "Network", "weight_key", "bias_key"]
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 #: Names that would collide with the dimensions and variables of a results Dataset.
 RESERVED_NAMES = frozenset({"error", "replica", "epoch", "seed", "severity", "repeat"})
+#: The kinds of network: feedforward (None) and the two kinds in time (:mod:`pdplab.core.time`).
+TIMES = (None, "discrete", "continuous")
 #: Stream indices spawned from each replica's seed, one per use of randomness.
 STREAM_INIT, STREAM_ORDER, STREAM_FEEDBACK, STREAM_DAMAGE = range(4)
 
@@ -69,6 +72,14 @@ class Group:
         Lens's tolerance radii, see :mod:`pdplab.core.errors`.
     units : sequence of str, optional
         Labels of the units, used as coordinates in results.
+    copy_of : str, optional
+        Makes this a *context* group (Elman 1990) of a ``time="discrete"``
+        network: at each event its activation is a copy of group
+        ``copy_of``'s activation at the previous event, and ``initial`` at
+        an item's first event.  It receives no projection and has no bias.
+    initial : float
+        A context group's activation before an item's first event (0.5,
+        Elman's value).
     """
 
     name: str
@@ -80,6 +91,8 @@ class Group:
     target_radius: float = 0.0
     zero_error_radius: float = 0.0
     units: Sequence[str] | None = field(default=None, compare=False)
+    copy_of: str | None = None
+    initial: float = 0.5
 
     @property
     def has_bias(self):
@@ -88,6 +101,10 @@ class Group:
     @property
     def is_output(self):
         return self.error is not None
+
+    @property
+    def is_context(self):
+        return self.copy_of is not None
 
 
 @dataclass(frozen=True)
@@ -122,7 +139,7 @@ class Projection:
 
 
 class Network:
-    """A directed acyclic graph of :class:`Group` joined by :class:`Projection`.
+    """Groups (:class:`Group`) joined by projections (:class:`Projection`).
 
     Parameters
     ----------
@@ -132,6 +149,15 @@ class Network:
         Default half-width of the initial weight distribution (Lens's
         ``randRange``, default 1.0).
     name : str, optional
+    time : {None, "discrete", "continuous"}
+        ``None`` (default): a feedforward network, whose projections form a
+        directed acyclic graph.  ``"discrete"``: a simple recurrent network
+        (Elman 1990) that reads items as sequences of events, one pass per
+        event; its context groups (``copy_of``) carry the past.
+        ``"continuous"``: every group integrates its net input over ticks of
+        length ``dt`` and every projection carries the activations of the
+        previous tick, so projections may form cycles (Lens's continuous
+        networks; Plaut et al. 1996, Simulation 3).  See :mod:`pdplab.core.time`.
 
     Examples
     --------
@@ -148,8 +174,11 @@ class Network:
     (['item', 'relation'], ['attribute'])
     """
 
-    def __init__(self, groups, projections, init_range=1.0, name="network"):
+    def __init__(self, groups, projections, init_range=1.0, name="network", time=None):
         self.name = name
+        if time not in TIMES:
+            raise NetworkError(f"time must be one of None, 'discrete', 'continuous', not {time!r}")
+        self.time = time
         self.init_range = _positive(init_range, "init_range", allow_zero=True)
         self.groups = {}
         for g in groups:
@@ -181,14 +210,19 @@ class Network:
                 raise NetworkError(f"projection {p.key}: frozen must be True or False, not {p.frozen!r}")
             seen.add(p.key)
             self.projections.append(p)
-        self.order = _topological_order(self.groups, self.projections)
+        _check_contexts(self.groups, self.projections, time)
+        if time == "continuous":
+            self.order = list(self.groups)  # every projection reads the previous tick: any order will do
+        else:
+            self.order = _topological_order(self.groups, self.projections)
         incoming = {n: [] for n in self.groups}
         outgoing = {n: [] for n in self.groups}
         for p in self.projections:
             incoming[p.target].append(p)
             outgoing[p.source].append(p)
         self.incoming, self.outgoing = incoming, outgoing
-        self.inputs = [n for n in self.order if not incoming[n]]
+        self.contexts = [n for n in self.order if self.groups[n].is_context]
+        self.inputs = [n for n in self.order if not incoming[n] and n not in self.contexts]
         self.outputs = [n for n in self.order if self.groups[n].is_output]
         for n in self.order:
             g = self.groups[n]
@@ -216,7 +250,7 @@ class Network:
         ]
         for n in self.order:
             g = self.groups[n]
-            if n not in self.inputs and g.has_bias:
+            if n not in self.inputs and n not in self.contexts and g.has_bias:
                 specs.append((bias_key(n), (g.size,), bool(g.learn_bias)))
         return specs
 
@@ -244,7 +278,7 @@ class Network:
                     params[p.key][r] = rng.uniform(-rg, rg, size=shape)
             for n in self.order:
                 g = self.groups[n]
-                if n in self.inputs or not g.has_bias:
+                if n in self.inputs or n in self.contexts or not g.has_bias:
                     continue
                 if g.bias is True:
                     params[bias_key(n)][r] = rng.uniform(-self.init_range, self.init_range, size=g.size)
@@ -281,7 +315,7 @@ class Network:
 
     def __repr__(self):
         groups = ", ".join(f"{n}({self.groups[n].size})" for n in self.order)
-        return f"Network({self.name!r}: {groups})"
+        return f"Network({self.name!r}: {groups}{'' if self.time is None else '; ' + self.time + ' time'})"
 
 
 def replica_rng(seed, stream):
@@ -338,6 +372,26 @@ def _check_group(g):
         raise NetworkError(f"group {g.name!r}: {len(g.units)} unit labels for {g.size} units")
 
 
+def _check_contexts(groups, projections, time):
+    """Context groups copy a group of the same size, receive nothing, and exist only in discrete time."""
+    targets = {p.target for p in projections}
+    for g in groups.values():
+        if not g.is_context:
+            continue
+        if time != "discrete":
+            raise NetworkError(f"group {g.name!r}: context groups (copy_of) need a network with time='discrete'")
+        source = groups.get(g.copy_of)
+        if source is None:
+            raise NetworkError(f"group {g.name!r}: copy_of names unknown group {g.copy_of!r}")
+        if source.size != g.size:
+            raise NetworkError(f"group {g.name!r}: {g.size} units cannot copy the {source.size} of {g.copy_of!r}")
+        if g.name in targets:
+            raise NetworkError(f"group {g.name!r}: a context group receives no projection")
+        if g.is_output:
+            raise NetworkError(f"group {g.name!r}: a context group has no error function")
+        _positive(g.initial, f"group {g.name!r}: initial", allow_zero=True)
+
+
 def _topological_order(groups, projections):
     indegree = {n: 0 for n in groups}
     succ = {n: [] for n in groups}
@@ -355,7 +409,9 @@ def _topological_order(groups, projections):
                 ready.append(m)
     if len(order) < len(groups):
         stuck = [n for n in groups if n not in order]
-        raise NetworkError(f"the projections form a cycle through group {stuck[0]!r}")
+        raise NetworkError(f"the projections form a cycle through group {stuck[0]!r} (a network in time, "
+                           f"time='continuous', may have cycles; a simple recurrent network carries the past in a "
+                           f"context group)")
     return order
 
 
@@ -367,12 +423,17 @@ def network_to_dict(network):
                                           "target_radius", "zero_error_radius")}
         if n.units is not None:
             d["units"] = [str(u) for u in n.units]
+        if n.is_context:
+            d.update(copy_of=n.copy_of, initial=n.initial)
         groups.append(d)
     projections = [
         {k: getattr(p, k) for k in ("source", "target", "init_range", "init", "frozen", "lr_scale")}
         for p in network.projections
     ]
-    return {"name": network.name, "init_range": network.init_range, "groups": groups, "projections": projections}
+    out = {"name": network.name, "init_range": network.init_range, "groups": groups, "projections": projections}
+    if network.time is not None:
+        out["time"] = network.time
+    return out
 
 
 def network_from_dict(d):
@@ -383,6 +444,7 @@ def network_from_dict(d):
             [Projection(**p) for p in d["projections"]],
             init_range=d.get("init_range", 1.0),
             name=d.get("name", "network"),
+            time=d.get("time"),
         )
     except (KeyError, TypeError) as exc:
         raise NetworkError(f"not a network description: {exc}") from None

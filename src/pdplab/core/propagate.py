@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..exceptions import NetworkError
 from .activations import _LARGE, get_activation
 from .errors import effective_target, get_error
 from .network import bias_key
@@ -357,7 +358,7 @@ def float_weights(weights):
     return {k: np.asarray(v, dtype=dtype) for k, v in weights.items()}, dtype
 
 
-def gradients(network, weights, environment, rule="backprop", seeds=None):
+def gradients(network, weights, environment, rule="backprop", seeds=None, timing=None):
     """The error and its gradient with respect to every parameter.
 
     Parameters
@@ -372,6 +373,11 @@ def gradients(network, weights, environment, rule="backprop", seeds=None):
         rule uses, not the true gradient.
     seeds : sequence of int, optional
         The replicas' seeds, needed for feedback alignment's fixed matrices.
+    timing : Timing or dict, optional
+        For a network in time: how its events unfold; the gradient is then
+        that of backpropagation through time
+        (:func:`pdplab.core.time.gradients_in_time`), every event of every
+        item with a target counting.
 
     Returns
     -------
@@ -382,6 +388,10 @@ def gradients(network, weights, environment, rule="backprop", seeds=None):
     """
     from .rules import feedback_matrices
 
+    if network.time is not None:
+        return _gradients_in_time(network, weights, environment, rule, timing)
+    if timing is not None:
+        raise NetworkError("timing applies to networks in time (Network(time=...))")
     replicas = network.check_weights(weights)
     weights, dtype = float_weights(weights)
     inputs, targets = environment.arrays(network, dtype=dtype)
@@ -393,6 +403,19 @@ def gradients(network, weights, environment, rule="backprop", seeds=None):
     feedback = feedback_matrices(network, weights, rule, seeds)
     d = backward(plan, feedback, nets, acts, output_gradients(plan, nets, acts, targets))
     return error, parameter_gradients(plan, acts, d)
+
+
+def _gradients_in_time(network, weights, environment, rule, timing):
+    from .time import gradients_in_time
+    from .train_time import sequence_arrays
+
+    if rule != "backprop":
+        raise NetworkError(f"rule={rule!r} is not available for networks in time")
+    network.check_weights(weights)
+    weights, dtype = float_weights(weights)
+    items = sequence_arrays(environment, network, dtype)
+    return gradients_in_time(network, weights, {g: a[0] for g, a in items.inputs.items()},
+                             {g: a[0] for g, a in items.targets.items()}, timing, items.has_target)
 
 
 def inspect(network, weights, environment, rule="backprop", seeds=None, among=None):
@@ -415,6 +438,9 @@ def inspect(network, weights, environment, rule="backprop", seeds=None, among=No
     from .record import item_coords, unit_coords
     from .rules import feedback_matrices
 
+    if network.time is not None:
+        raise NetworkError("inspect: for a network in time, train with Record(groups=..., ticks=True) or use "
+                           "pdplab.core.train_time.evaluate_in_time")
     replicas = network.check_weights(weights)
     weights, dtype = float_weights(weights)
     inputs, targets = environment.arrays(network, dtype=dtype)

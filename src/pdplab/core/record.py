@@ -90,6 +90,10 @@ class Record:
         Record ``train_error``, the error of every training item at every
         epoch from the training pass itself (default; it costs a copy of the
         outputs per update).
+    ticks : bool
+        Networks in time: record the activations of ``groups`` at every tick
+        of the test interval (a ``tick`` dimension, with a ``time``
+        coordinate), not only at the last tick of each event.
     """
 
     groups: Sequence[str] = ()
@@ -101,6 +105,7 @@ class Record:
     weights: bool = True
     accuracy: Sequence[str] = ("correct",)
     train_error: bool = True
+    ticks: bool = False
 
     def count_for(self, total, start=0):
         """How many epochs :meth:`epochs_for` gives at most, without building them."""
@@ -235,14 +240,21 @@ def weights_to_dataset(network, weights, environment=None):
 def weight_variables(network, weights, environment=None):
     """The variables and coordinates of :func:`weights_to_dataset`."""
     data = {}
+    coords = {}
     for p in network.projections:
-        data[f"weight:{p.key}"] = (("replica", f"{p.source}_unit", f"{p.target}_unit"), weights[p.key])
+        into = f"{p.target}_unit"
+        if p.source == p.target:  # a group's links to itself: the receiving units get a dimension of their own
+            into = f"{p.target}_unit_to"
+            coords[into] = None
+        data[f"weight:{p.key}"] = (("replica", f"{p.source}_unit", into), weights[p.key])
     for key, _, _ in network.parameter_specs():
         if key.endswith(".bias"):
             g = key[: -len(".bias")]
             data[f"bias:{g}"] = (("replica", f"{g}_unit"), weights[key])
     groups = sorted({g for p in network.projections for g in (p.source, p.target)})
-    return data, unit_coords(network, groups, environment)
+    units = unit_coords(network, groups, environment)
+    units.update({name: units[name[: -len("_to")]] for name in coords})
+    return data, units
 
 
 def weights_from_dataset(ds, network=None):

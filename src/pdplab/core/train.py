@@ -68,6 +68,7 @@ def train(
     progress=False,
     record_limit_gb=RECORD_LIMIT_GB,
     engine="auto",
+    timing=None,
 ):
     """Train ``replicas`` copies of ``network`` on ``environment``.
 
@@ -135,6 +136,11 @@ def train(
         ``auto`` takes the compiled path for updates of at most 64 patterns
         (see :func:`pdplab.core.compiled.choose_engine`).  Both give the same
         numbers to within rounding.
+    timing : Timing or dict, optional
+        For a network in time (``Network(time=...)``): how long events last,
+        the tick length ``dt`` (which ``schedule`` may change), the grace time
+        and the test interval (see :class:`pdplab.core.time.Timing` and
+        :func:`pdplab.core.train_time.train_in_time`, which trains it).
 
     Returns
     -------
@@ -147,6 +153,17 @@ def train(
         When a weight or error becomes NaN or infinite; the message names the
         epoch, replicas and seeds.
     """
+    if getattr(network, "time", None) is not None:
+        from .train_time import train_in_time
+
+        return train_in_time(
+            network, environment, epochs=epochs, optimizer=optimizer, lr=lr, momentum=momentum, decay=decay,
+            optimizer_options=optimizer_options, update=update, batch_size=batch_size, order=order,
+            scale_by_frequency=scale_by_frequency, rule=rule, criterion=criterion, schedule=schedule, record=record,
+            test=test, replicas=replicas, seed=seed, weights=weights, dtype=dtype, progress=progress,
+            record_limit_gb=record_limit_gb, engine=engine, timing=timing)
+    if timing is not None:
+        raise NetworkError("timing applies to networks in time (Network(time='discrete' or 'continuous'))")
     started = time.perf_counter()
     dtype = _dtype(dtype)
     epochs = _count(epochs, "epochs")

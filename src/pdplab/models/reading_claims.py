@@ -48,10 +48,22 @@ WORDS_BOUND = 0.98
 
 
 def _outputs(ds, inputs):
-    """The phonology every replica's final weights give ``inputs`` (items, 105)."""
+    """The phonology every replica's final weights give ``inputs`` (items, 105): for an attractor
+    network (Simulation 3), at the end of a test pass run as its training ended."""
     network, weights = weights_from_dataset(ds)
-    _, acts = forward(Plan(network), weights, {"orthography": np.asarray(inputs, dtype=float)[None]})
-    return acts["phonology"]
+    x = np.asarray(inputs, dtype=float)
+    if network.time is None:
+        _, acts = forward(Plan(network), weights, {"orthography": x[None]})
+        return acts["phonology"]
+    from ..core.time import TimePlan
+    from ..core.train_time import SequenceArrays, evaluate_in_time, timing_of
+
+    dtype = next(iter(weights.values())).dtype
+    silent = np.zeros((1, len(x), 1, network.groups["phonology"].size), dtype)
+    items = SequenceArrays({"orthography": x.astype(dtype)[None, :, None]}, {"phonology": silent},
+                           np.ones((len(x), 1), bool), np.ones((len(x), 1), bool))
+    return evaluate_in_time(TimePlan(network), weights, items, timing_of(ds, network),
+                            groups=["phonology"])["phonology"][:, :, 0]
 
 
 def word_accuracy(ds):
@@ -166,6 +178,50 @@ def reading_claims(ds, environment):
         nonwords of both lists), ``taraban`` (by-condition errors),
         ``anova_replicas`` and ``anova_items``.
     """
+    claims, tables = word_and_nonword_claims(ds, environment)
+    taraban = taraban_errors(ds)
+    by_cell = _cells(taraban)
+    contrast = regularity.interaction_contrast(taraban, "frequency", ("high", "low"), "regularity",
+                                               ("regular-consistent", "exception"))
+    exception_low = by_cell[("low", "exception")].to_numpy()
+    rest = by_cell.drop(columns=[("low", "exception")]).max(axis=1).to_numpy()
+    f1, f2, anova = anovas(taraban)
+    means = by_cell.median()
+    claims += [
+        cl.greater(
+            "frequency × consistency: the frequency effect is larger for exception words than for regular ones",
+            "low-frequency exception words have the highest error; the frequency effect is small for regular "
+            "words (PMSP96, Simulations 1–2; Taraban & McClelland 1987)",
+            contrast, np.zeros_like(contrast),
+            "per replica: (low − high frequency) error of exception words − that of regular-consistent words",
+            measured=anova + "; cell medians: " + ", ".join(f"{f} {r} {v:.3f}" for (f, r), v in means.items())),
+        cl.greater(
+            "low-frequency exception words have the highest error of Taraban & McClelland's words",
+            "low-frequency exception words highest (PMSP96; Taraban & McClelland 1987)",
+            exception_low, rest,
+            "per replica: mean error of low-frequency exception words − the highest mean of the other cells",
+            measured=f"low-frequency exception {quartiles(exception_low, 3)}; highest other cell "
+                     f"{quartiles(rest, 3)} (median [IQR])"),
+    ]
+    tables.update(taraban=taraban, curves=taraban_curves(ds), anova_replicas=f1, anova_items=f2)
+    return claims, tables
+
+
+def anovas(taraban):
+    """F1 (by replicas) and F2 (by items) ANOVAs of a Taraban & McClelland table, and a line of text
+    on their frequency × regularity interaction."""
+    f1 = regularity.anova_by_replicas(taraban, ["frequency", "regularity"])
+    f2 = regularity.anova_by_items(taraban, ["frequency", "regularity"])
+    inter = "frequency:regularity"
+    text = "; ".join(f"{name}({a.loc[inter, 'df']:.0f}, {a.loc[inter, 'df_error']:.0f}) = {a.loc[inter, 'F']:.2f}, "
+                     f"p = {a.loc[inter, 'p']:.2g} ({unit})"
+                     for name, a, unit in (("F1", f1, "by replicas"), ("F2", f2, "by items")))
+    return f1, f2, "the frequency × regularity interaction (all four regularity cells) in ANOVAs: " + text
+
+
+def word_and_nonword_claims(ds, environment):
+    """The claims on the training words and on the nonwords, and the tables behind them
+    (``words``, ``nonwords``)."""
     words = word_accuracy(ds)
     final = words.isel(epoch=-1).mean("item").values
     all_known = words.all("item")
@@ -177,21 +233,6 @@ def reading_claims(ds, environment):
     besner = nonword_scores(ds, environment, mccann_besner_1987())
     consistent = glushko["consistency"] == "consistent"
     per = glushko.groupby(["replica", "consistency"], observed=True)["regular"].mean().unstack()
-
-    taraban = taraban_errors(ds)
-    by_cell = _cells(taraban)
-    contrast = regularity.interaction_contrast(taraban, "frequency", ("high", "low"), "regularity",
-                                               ("regular-consistent", "exception"))
-    exception_low = by_cell[("low", "exception")].to_numpy()
-    rest = by_cell.drop(columns=[("low", "exception")]).max(axis=1).to_numpy()
-    f1 = regularity.anova_by_replicas(taraban, ["frequency", "regularity"])
-    f2 = regularity.anova_by_items(taraban, ["frequency", "regularity"])
-    inter = "frequency:regularity"
-    anova = "; ".join(f"{name}({a.loc[inter, 'df']:.0f}, {a.loc[inter, 'df_error']:.0f}) = {a.loc[inter, 'F']:.2f}, "
-                      f"p = {a.loc[inter, 'p']:.2g} ({unit})"
-                      for name, a, unit in (("F1", f1, "by replicas"), ("F2", f2, "by items")))
-    anova = "the frequency × regularity interaction (all four regularity cells) in ANOVAs: " + anova
-    means = by_cell.median()
 
     claims = [
         cl.above(
@@ -217,29 +258,15 @@ def reading_claims(ds, environment):
                        glushko, "lenient", "inconsistent lenient", ~consistent),
         _nonword_claim("McCann & Besner's control nonwords are read regularly", besner, "regular", "controls",
                        besner["condition"] == "control"),
-        cl.greater(
-            "frequency × consistency: the frequency effect is larger for exception words than for regular ones",
-            "low-frequency exception words have the highest error; the frequency effect is small for regular "
-            "words (PMSP96, Simulations 1–2; Taraban & McClelland 1987)",
-            contrast, np.zeros_like(contrast),
-            "per replica: (low − high frequency) error of exception words − that of regular-consistent words",
-            measured=anova + "; cell medians: " + ", ".join(f"{f} {r} {v:.3f}" for (f, r), v in means.items())),
-        cl.greater(
-            "low-frequency exception words have the highest error of Taraban & McClelland's words",
-            "low-frequency exception words highest (PMSP96; Taraban & McClelland 1987)",
-            exception_low, rest,
-            "per replica: mean error of low-frequency exception words − the highest mean of the other cells",
-            measured=f"low-frequency exception {quartiles(exception_low, 3)}; highest other cell "
-                     f"{quartiles(rest, 3)} (median [IQR])"),
     ]
     tables = {"words": words, "nonwords": pd.concat([glushko.assign(list="Glushko 1979"),
-                                                     besner.assign(list="McCann & Besner 1987")]),
-              "taraban": taraban, "curves": taraban_curves(ds), "anova_replicas": f1, "anova_items": f2}
+                                                     besner.assign(list="McCann & Besner 1987")])}
     return claims, tables
 
 
-def figures(tables):
-    """The reproduction's figures, with captions, from :func:`reading_claims`'s tables."""
+def figures(tables, measure="cross-entropy error"):
+    """The reproduction's figures, with captions, from :func:`reading_claims`'s tables (``measure``:
+    what the ``taraban`` table holds)."""
     from .. import plots
 
     scores = tables["nonwords"]
@@ -262,8 +289,9 @@ def figures(tables):
                      "Nonwords read correctly: this model (median over replicas, whiskers: interquartile range), "
                      "PMSP96's Simulation 1 and people (PMSP96, Table 7)."),
         "frequency_consistency": (
-            plots.condition_means(cells, "frequency", "regularity", "cross-entropy error"),
-            "Error on Taraban & McClelland's (1987) words by frequency and regularity: median over replicas of "
+            plots.condition_means(cells, "frequency", "regularity", measure),
+            f"{measure.capitalize()} on Taraban & McClelland's (1987) words by frequency and regularity: median "
+            "over replicas of "
             "each replica's cell mean, whiskers: interquartile range."),
         **curves,
     }
