@@ -7,7 +7,7 @@ PMSP96 Simulation 3, one batch
     100 hidden ↔ 61 phoneme units, phoneme → phoneme links, continuous time,
     dt 0.2 over 2 units of time: 10 ticks, error over the last 5) on the
     ≈3000 words of the corpus, one batch update per epoch with plain
-    steepest descent, cross-entropy, float32 and float64, 1 replica.
+    steepest descent (momentum 0), cross-entropy, float32 and float64, 1 replica.
     pdplab: ``pl.train`` over ``--epochs`` epochs and over 1; the time per
     epoch is the difference over ``epochs − 1``.  PyTorch: the same network
     unrolled in a loop of ticks, the loss's gradient by autograd, the same
@@ -42,7 +42,7 @@ from pdplab.stimuli.elman import elman_1990_words
 
 def sim3(epochs, dtype):
     exp = pl.load_spec(data_dir("models") / "pmsp96_sim3.toml", [
-        "training.optimizer=steepest", "training.lr=0.001", "training.momentum=0.0", "training.schedule={}",
+        "training.optimizer=momentum", "training.lr=0.001", "training.momentum=0.0", "training.schedule={}",
         "training.scale_by_frequency=false", "network.groups.phonology.target_radius=0.0",
         f"training.dtype={dtype}", "recording.groups=[]", "recording.train_error=false",
         "training.timing.test_duration=2.0"])

@@ -1,5 +1,7 @@
 """Networks in time: gradients through time, training, records, settling times, bad input."""
 
+import json
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -144,6 +146,22 @@ def test_attractor_network_learns_and_records_ticks_and_latencies():
                                   .all("out_unit"))
 
 
+def test_scheduled_reset_starts_the_optimizer_afresh():
+    """With momentum, a run reset at epoch 3 equals one that starts at epoch 3 from the same weights."""
+    env = pl.Environment({"inp": np.eye(4)}, {"out": np.eye(4)[:, :3]})
+    opts = dict(optimizer="momentum", lr=0.2, momentum=0.9, update="batch", seed=2,
+                timing=dict(duration=1.0, dt=0.25))
+    reset = pl.train(attractor(), env, epochs=4, schedule={3: {"reset": True, "dt": 0.125}}, **opts)
+    first = pl.train(attractor(), env, epochs=2, **opts)
+    _, weights = pl.weights_from_dataset(first)
+    then = pl.train(attractor(), env, epochs=2, weights=weights,
+                    **{**opts, "timing": dict(duration=1.0, dt=0.125)})
+    np.testing.assert_array_equal(reset["weight:out->hid"], then["weight:out->hid"])
+    assert json.loads(reset.attrs["training"])["resets"] == [3]
+    with pytest.raises(NetworkError, match="reset must be true"):
+        pl.train(attractor(), env, epochs=2, schedule={2: {"reset": 1}}, **opts)
+
+
 def test_replicas_in_time_are_bit_identical_alone_or_among_others():
     rng = np.random.default_rng(0)
     env = pl.Environment({"inp": rng.integers(0, 2, (6, 4)).astype(float)},
@@ -152,11 +170,15 @@ def test_replicas_in_time_are_bit_identical_alone_or_among_others():
     together = pl.train(attractor(), env, seed=[7, 8, 9], **opts)
     alone = pl.train(attractor(), env, seed=[8], **opts)
     np.testing.assert_array_equal(together["weight:out->out"][1], alone["weight:out->out"][0])
-    seqs = pl.Environment({"inp": rng.integers(0, 2, (3, 6, 4)).astype(float)},
-                          {"out": rng.integers(0, 2, (3, 6, 4)).astype(float)})
-    together = pl.train(srn(), seqs, seed=[1, 2], epochs=3, update="event", timing=dict(bptt="none"))
-    alone = pl.train(srn(), seqs, seed=[2], epochs=3, update="event", timing=dict(bptt="none"))
+    # Items of different lengths, met in each replica's own order, with momentum: each replica reads its
+    # own stream of events.
+    seqs = pl.Environment.from_sequences({"inp": [rng.integers(0, 2, (n, 4)).astype(float) for n in (1, 4, 2)]},
+                                         {"out": [rng.integers(0, 2, (n, 4)).astype(float) for n in (1, 4, 2)]})
+    opts = dict(epochs=3, update="event", optimizer="momentum", lr=0.2, momentum=0.9, timing=dict(bptt="none"))
+    together = pl.train(srn(), seqs, seed=[1, 2, 3], **opts)
+    alone = pl.train(srn(), seqs, seed=[2], **opts)
     np.testing.assert_array_equal(together["weight:ctx->hid"][1], alone["weight:ctx->hid"][0])
+    np.testing.assert_array_equal(together["train_error"][1], alone["train_error"][0])
 
 
 def memory_task(n=8, seed=0):
@@ -252,11 +274,16 @@ def test_bad_networks_in_time(build, message):
 @pytest.mark.parametrize("options, message", [
     (dict(timing=dict(duration=1.0, dt=0.3)), "whole number of ticks"),
     (dict(timing=dict(duration=1.0, dt=0.5, grace=1.0)), "leaves no time"),
+    (dict(timing=dict(duration=1.0, dt=0.5, test_duration=0.5)), "shorter than"),
+    (dict(timing=dict(duration=1.0, dt=1e-7)), "more than"),
+    (dict(timing=dict(duration="1", dt=0.5)), "must be a number"),
     (dict(timing=dict(duration=1.0, dt=0.5, bptt="none")), "discrete-time"),
     (dict(timing=dict(dt=0.5, speed=2)), "speed"),
     (dict(timing=dict(duration=1.0, dt=0.5), schedule={2: {"dt": 0.3}}), "whole number"),
     (dict(timing=dict(duration=1.0, dt=0.5), update="event"), "bptt='none'"),
     (dict(timing=dict(duration=1.0, dt=0.5), criterion=0.1), "not available"),
+    (dict(timing=dict(duration=1.0, dt=0.5), schedule={"x": {"dt": 0.25}}), "not an integer"),
+    (dict(timing=dict(duration=1.0, dt=0.5), weights=xr.Dataset()), "cannot continue a run"),
 ])
 def test_bad_timing_is_refused_before_training(options, message):
     env = pl.Environment({"inp": np.eye(4)}, {"out": np.eye(4)[:, :3]})
@@ -323,3 +350,89 @@ def test_evaluation_reads_each_events_last_tick():
     out = evaluate_in_time(TimePlan(net), w, items, Timing(duration=1.0, dt=0.25), groups=["out"], ticks=True)
     hist = forward_in_time(TimePlan(net), w, items.inputs, 4, 0.25)
     np.testing.assert_array_equal(out["out"][:, :, 0], hist.acts["out"][1:].transpose(1, 2, 0, 3))
+
+
+def test_each_output_group_keeps_its_own_targets():
+    """An event with a target for one output group and none for another counts the first's error."""
+    two = pl.Network([G("inp", 2), G("ctx", 3, copy_of="hid"), G("hid", 3), G("out", 2, error="sse"),
+                      G("o2", 1, error="sse")], [("inp", "hid"), ("ctx", "hid"), ("hid", "out"), ("hid", "o2")],
+                     time="discrete")
+    weights = two.init_weights([1])
+    x = np.array([[[1.0, 0.0], [0.0, 1.0]]])
+    both = pl.Environment({"inp": x}, {"out": np.array([[[1.0, 0.0], [0.0, 1.0]]]),
+                                       "o2": np.array([[[np.nan], [1.0]]])})
+    err, grads = pl.gradients(two, weights, both)
+    one = pl.Network([g for g in two.groups.values() if g.name != "o2"],
+                     [p for p in two.projections if p.target != "o2"], time="discrete")
+    alone = pl.Environment({"inp": x}, {"out": both.targets["out"]})
+    err_one, grads_one = pl.gradients(one, {k: v for k, v in weights.items() if "o2" not in k}, alone)
+    only_o2 = pl.gradients(two, weights, pl.Environment({"inp": x}, {"out": np.full((1, 2, 2), np.nan),
+                                                                       "o2": both.targets["o2"]}))[0]
+    assert err[0] == pytest.approx(err_one[0] + only_o2[0])
+    np.testing.assert_allclose(grads["hid->out"], grads_one["hid->out"])
+
+
+@pytest.mark.parametrize("inputs, targets, message", [
+    (np.array([[[1.0, 0], [np.nan, np.nan], [0, 1.0]]]), np.zeros((1, 3, 4)), "absent event"),
+    (np.array([[[1.0, 0], [np.nan, np.nan], [np.nan, np.nan]]]), np.ones((1, 3, 4)), "inputs are absent"),
+])
+def test_absent_events_only_at_the_end(inputs, targets, message):
+    net = pl.Network([G("inp", 2), G("ctx", 5, copy_of="hid"), G("hid", 5), G("out", 4, error="sse")],
+                     [("inp", "hid"), ("ctx", "hid"), ("hid", "out")], time="discrete")
+    with pytest.raises(DataError, match=message):
+        pl.train(net, pl.Environment({"inp": inputs}, {"out": targets}), epochs=1)
+
+
+def test_train_error_is_not_scaled_by_frequency():
+    env = pl.Environment({"inp": np.eye(4)}, {"out": np.eye(4)[:, :3]}, frequency=[1.0, 2.0, 4.0, 8.0])
+    ds = pl.train(attractor(), env, epochs=1, lr=0.0, scale_by_frequency=True, update="batch",
+                  timing=dict(duration=1.0, dt=0.5))
+    np.testing.assert_allclose(ds["train_error"].isel(train_epoch=0), ds["error"].isel(epoch=0))
+
+
+def test_damage_reads_each_items_last_event():
+    env = pl.Environment.from_sequences({"inp": [np.eye(4)[:1], np.eye(4)[:3]]}, {"out": [np.eye(4)[1:2],
+                                                                                        np.eye(4)[1:4]]})
+    ds = pl.train(srn(), env, epochs=2, replicas=2)
+    damaged = pl.damage.evaluate(ds, env, "units", "hid", [0.0], record=["out"])
+    assert np.isfinite(damaged["out"]).all() and np.isfinite(damaged["error"]).all()
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda: pl.Network([G("a", 2), G("c", 2, copy_of="a"), G("b", 2, error="sse")], [("a", "b"), ("c", "b")],
+                        time="discrete"), "copies a group that receives"),
+    (lambda: pl.Network([G("a", 2), G("c", 2, copy_of="c"), G("b", 2, error="sse")], [("a", "b"), ("c", "b")],
+                        time="discrete"), "copies a group that receives"),
+    (lambda: pl.Network([G("a", 2), G("b", 2, error="sse")], [("a", "b"), ("b", "a")], time="continuous"),
+     "no input group"),
+    (lambda: pl.Network([G("a", 2), G("tick", 2, error="sse")], [("a", "tick")], time="discrete"), "reserved"),
+])
+def test_more_bad_networks_in_time(build, message):
+    with pytest.raises(NetworkError, match=message):
+        build()
+
+
+def test_continuous_networks_need_their_timing_and_valid_scheduled_ticks():
+    env = pl.Environment({"inp": np.eye(4)}, {"out": np.eye(4)[:, :3]})
+    with pytest.raises(NetworkError, match="needs its timing"):
+        pl.train(attractor(), env, epochs=1)
+    for dt, message in ((2.0, "at most 1"), (True, "must be a number")):
+        with pytest.raises(NetworkError, match=message):
+            pl.train(attractor(), env, epochs=2, timing=dict(duration=4.0, dt=0.5), schedule={2: {"dt": dt}})
+
+
+def test_sequences_are_not_written_as_one_event_files(tmp_path):
+    from pdplab.stimuli import write_examples, write_patterns
+
+    seqs = memory_task()
+    for write in (write_patterns, write_examples):
+        with pytest.raises(DataError, match="sequences of events"):
+            write(seqs, tmp_path / "x")
+
+
+def test_learning_curves_of_sequences_without_train_error():
+    from pdplab import plots
+
+    ds = pl.train(srn(out=1), memory_task(), epochs=2, replicas=2, record=dict(train_error=False))
+    assert plots.curve_error(ds).dims == ("replica", "epoch", "item")
+    plots.learning_curves(ds)

@@ -153,8 +153,8 @@ def cmd_report(args):
         written = [save_figure(learning_curves(ds), out / "learning_curve.png")]
     for name, var in ds.data_vars.items():
         # Final representations of each recorded group, replica 0 (its own units: sweeps pad with NaN).
-        if var.dims[:3] == ("replica", "epoch", "item") and var.ndim == 4 and var.shape[-1] > 1 \
-                and ds.sizes["item"] <= 80:
+        if var.dims[:3] == ("replica", "epoch", "item") and var.ndim == 4 and var.dims[-1].endswith("_unit") \
+                and var.shape[-1] > 1 and ds.sizes["item"] <= 80:
             final = var.isel(replica=0, epoch=-1).dropna(var.dims[-1], how="all")
             if final.sizes[var.dims[-1]] > 1 and final.std("item").max() > 0:
                 path = out / f"rdm_{name.replace(':', '_')}.png"

@@ -60,6 +60,12 @@ class Environment:
         self.inputs = {g: _as_patterns(a, f"inputs[{g!r}]") for g, a in dict(inputs).items()}
         self.targets = {g: _as_patterns(a, f"targets[{g!r}]") for g, a in dict(targets).items()}
         counts = {k: v.shape[0] for k, v in {**self.inputs, **self.targets}.items()}
+        events = {k: v.shape[1] for k, v in {**self.inputs, **self.targets}.items() if v.ndim == 3}
+        if len(set(events.values())) > 1:
+            (a, na), (b, nb) = sorted(events.items(), key=lambda kv: kv[1])[::len(events) - 1]
+            raise DataError(f"{name}: the sequences of {a!r} have {na} events, those of {b!r} {nb}")
+        if 0 in events.values():
+            raise DataError(f"{name}: sequences of no events")
         if not counts:
             raise DataError("an environment needs input and target patterns")
         n = next(iter(counts.values()))
@@ -125,6 +131,9 @@ class Environment:
         lengths = None
         for g, seqs in groups.items():
             seqs = [_as_patterns(a, f"{name}: sequence {i} of {g!r}", ndim=2) for i, a in enumerate(seqs)]
+            empty = [i for i, a in enumerate(seqs) if len(a) == 0]
+            if empty:
+                raise DataError(f"{name}: sequence {empty[0]} of {g!r} has no events")
             mine = [len(a) for a in seqs]
             if lengths is not None and mine != lengths:
                 raise DataError(f"{name}: the sequences of {g!r} have other lengths than those of other groups")

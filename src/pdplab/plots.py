@@ -67,6 +67,8 @@ def curve_error(ds):
             err = err.where(err["epoch"] <= ds["last_epoch"])
         return err
     err = ds["error"]
+    if "event" in err.dims:  # items of several events: the error of an item is its events' sum
+        err = err.sum("event", min_count=1)
     return err.where(ds["trained"]) if "trained" in ds else err
 
 

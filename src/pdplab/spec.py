@@ -101,7 +101,7 @@ SCHEMA = {
         "epochs": int, "optimizer": str, "lr": NUMBERS, "momentum": NUMBERS, "decay": NUMBERS,
         "optimizer_options": {str: NUMBER}, "update": str, "batch_size": int, "order": str,
         "scale_by_frequency": bool, "rule": str, "criterion": NUMBER,
-        "schedule": {str: {str: (NUMBER, STIMULI_REF)}}, "dtype": str, "replicas": int, "seed": int,
+        "schedule": {str: {str: (NUMBER, bool, STIMULI_REF)}}, "dtype": str, "replicas": int, "seed": int,
         "engine": str,
         "timing": {"duration": NUMBER, "dt": NUMBER, "grace": NUMBER, "test_duration": NUMBER, "settle": NUMBER,
                    "bptt": str},

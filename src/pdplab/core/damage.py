@@ -169,11 +169,10 @@ def evaluate(results, environment, kind, where, severities, record=(), repeats=1
                 _, acts = forward(plan, w, inputs)
                 errors[:, i, k] = error_values(plan, acts, targets)
             else:
-                out = test(w, record.groups)
-                errors[:, i, k] = np.nansum(out["error"], axis=2)
-                acts = {g: out[g][:, :, -1] for g in record.groups}
-                if "settling_time" in out:
-                    settle[:, i, k] = out["settling_time"][:, :, -1]
+                acts = test(w, record.groups)
+                errors[:, i, k] = acts["error"]
+                if "settling_time" in acts:
+                    settle[:, i, k] = acts["settling_time"]
             for g in record.groups:
                 acts_out[g][:, i, k] = acts[g]
 
@@ -193,7 +192,7 @@ def evaluate(results, environment, kind, where, severities, record=(), repeats=1
 
 
 def _time_test(network, environment, dtype, dataset, timing):
-    """A test pass of a network in time on ``environment``: weights, groups -> :func:`evaluate_in_time`'s output."""
+    """A test pass of a network in time on ``environment``: a function of the weights and the groups to record."""
     from .time import TimePlan, as_timing
     from .train_time import sequence_arrays, evaluate_in_time, timing_of
 
@@ -202,7 +201,17 @@ def _time_test(network, environment, dtype, dataset, timing):
     timing = as_timing(timing, network)
     plan = TimePlan(network)
     items = sequence_arrays(environment, network, dtype)
-    return lambda w, groups: evaluate_in_time(plan, w, items, timing, groups=groups)
+    last, every = items.present.sum(axis=1) - 1, np.arange(len(items))
+
+    def test(weights, groups):
+        """Each item's error summed over its events (NaN without a target); activations and settling
+        time at its last event."""
+        out = evaluate_in_time(plan, weights, items, timing, groups=groups)
+        err = out.pop("error")
+        at_last = {name: out[name][:, every, last] for name in (*groups, "settling_time") if name in out}
+        return {"error": np.where(np.isnan(err).all(axis=2), np.nan, np.nansum(err, axis=2)), **at_last}
+
+    return test
 
 
 def _targets(network, kind, where):

@@ -29,7 +29,8 @@ __all__ = ["Group", "Projection", "Network", "weight_key", "bias_key"]
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 #: Names that would collide with the dimensions and variables of a results Dataset.
-RESERVED_NAMES = frozenset({"error", "replica", "epoch", "seed", "severity", "repeat"})
+RESERVED_NAMES = frozenset({"error", "replica", "epoch", "seed", "severity", "repeat", "correct", "train_error",
+                            "event", "tick", "time", "settling_time"})
 #: The kinds of network: feedforward (None) and the two kinds in time (:mod:`pdplab.core.time`).
 TIMES = (None, "discrete", "continuous")
 #: Stream indices spawned from each replica's seed, one per use of randomness.
@@ -238,6 +239,8 @@ class Network:
                 )
         if not self.outputs:
             raise NetworkError("the network has no output group (a group with error=...)")
+        if not self.inputs:
+            raise NetworkError("the network has no input group (a group that receives no projection)")
 
     # -- parameters ---------------------------------------------------------
 
@@ -383,13 +386,17 @@ def _check_contexts(groups, projections, time):
         source = groups.get(g.copy_of)
         if source is None:
             raise NetworkError(f"group {g.name!r}: copy_of names unknown group {g.copy_of!r}")
+        if source.is_context or source.name not in targets:
+            raise NetworkError(f"group {g.name!r}: a context group copies a group that receives projections, "
+                               f"not {g.copy_of!r}")
         if source.size != g.size:
             raise NetworkError(f"group {g.name!r}: {g.size} units cannot copy the {source.size} of {g.copy_of!r}")
         if g.name in targets:
             raise NetworkError(f"group {g.name!r}: a context group receives no projection")
         if g.is_output:
             raise NetworkError(f"group {g.name!r}: a context group has no error function")
-        _positive(g.initial, f"group {g.name!r}: initial", allow_zero=True)
+        if isinstance(g.initial, (bool, str)) or not np.isfinite(float(g.initial)):
+            raise NetworkError(f"group {g.name!r}: initial must be a finite number, not {g.initial!r}")
 
 
 def _topological_order(groups, projections):

@@ -415,7 +415,7 @@ def _gradients_in_time(network, weights, environment, rule, timing):
     weights, dtype = float_weights(weights)
     items = sequence_arrays(environment, network, dtype)
     return gradients_in_time(network, weights, {g: a[0] for g, a in items.inputs.items()},
-                             {g: a[0] for g, a in items.targets.items()}, timing, items.has_target)
+                             {g: a[0] for g, a in items.targets.items()}, timing, items.given)
 
 
 def inspect(network, weights, environment, rule="backprop", seeds=None, among=None):

@@ -62,6 +62,8 @@ __all__ = ["Timing", "TimePlan", "History", "forward_in_time", "backward_in_time
 BPTT = ("full", "none")
 #: Times closer than this fraction of a tick are the same time.
 _TIME_TOL = 1e-6
+#: The most ticks an event may take (each tick is a pass through the network, kept for the backward pass).
+MAX_TICKS = 100_000
 
 
 @dataclass(frozen=True)
@@ -117,12 +119,18 @@ def whole_ticks(duration, dt, what="duration"):
     ticks = int(round(n))
     if ticks < 1 or abs(n - ticks) > _TIME_TOL * max(1.0, n):
         raise NetworkError(f"timing: {what} {duration:g} is not a whole number of ticks of dt {dt:g}")
+    if ticks > MAX_TICKS:
+        raise NetworkError(f"timing: {what} {duration:g} in ticks of dt {dt:g} is {ticks} ticks per event, more than "
+                           f"{MAX_TICKS}")
     return ticks
 
 
 def as_timing(timing, network):
     """Accept a :class:`Timing`, a dict of its fields or None, and check it against ``network``."""
     if timing is None:
+        if network.time == "continuous":
+            raise NetworkError("timing: a continuous network needs its timing (duration, dt, grace: "
+                               "timing=pl.Timing(duration=..., dt=...))")
         timing = Timing()
     elif isinstance(timing, dict):
         try:
@@ -146,10 +154,10 @@ def as_timing(timing, network):
     else:
         if timing.bptt != "full":
             raise NetworkError("timing: bptt='none' (Elman's truncation) applies to discrete-time networks")
-        if timing.dt > 1:
-            raise NetworkError(f"timing: dt must be at most 1, not {timing.dt:g}")
-        timing.ticks()
-        timing.ticks(test=True)
+        _check_ticks(timing)
+        if timing.test_duration is not None and timing.test_duration < timing.duration:
+            raise NetworkError(f"timing: test_duration {timing.test_duration:g} is shorter than the training "
+                               f"duration {timing.duration:g}")
         if timing.grace >= timing.duration:
             raise NetworkError(f"timing: grace {timing.grace:g} leaves no time for error in an event of "
                                f"{timing.duration:g}")
@@ -158,11 +166,17 @@ def as_timing(timing, network):
 
 def with_dt(timing, dt):
     """``timing`` with another tick length (a scheduled change), checked."""
-    new = replace(timing, dt=float(dt))
-    _positive(new.dt, "timing: dt")
-    new.ticks()
-    new.ticks(test=True)
+    new = replace(timing, dt=_positive(dt, "timing: dt"))
+    _check_ticks(new)
     return new
+
+
+def _check_ticks(timing):
+    """dt at most 1 (a longer step overshoots the integration) and whole numbers of ticks."""
+    if timing.dt > 1:
+        raise NetworkError(f"timing: dt must be at most 1, not {timing.dt:g}")
+    timing.ticks()
+    timing.ticks(test=True)
 
 
 @dataclass
@@ -228,7 +242,7 @@ class History:
         return {g: (self.nets[g][-1] if g in self.nets else None, a[-1]) for g, a in self.acts.items()}
 
 
-def forward_in_time(plan, params, inputs, ticks_per_event=1, dt=1.0, state=None):
+def forward_in_time(plan, params, inputs, ticks_per_event=1, dt=1.0, state=None, fresh=None):
     """Run ``inputs`` (input group → (R or 1, items, events, units)) through the network.
 
     Parameters
@@ -240,6 +254,9 @@ def forward_in_time(plan, params, inputs, ticks_per_event=1, dt=1.0, state=None)
     state : dict, optional
         :meth:`History.final_state` of an earlier call, to go on from
         (Elman's pattern-by-pattern training of a long stream).
+    fresh : ndarray of bool, optional
+        (R,): replicas whose context groups start afresh (at ``initial``)
+        although ``state`` is given: they begin a new item.
 
     Returns
     -------
@@ -277,8 +294,10 @@ def forward_in_time(plan, params, inputs, ticks_per_event=1, dt=1.0, state=None)
     continuous = plan.continuous
     for k in range(1, K + 1):
         e = (k - 1) // ticks_per_event
-        for ctx, source, _ in plan.contexts:
+        for ctx, source, initial in plan.contexts:
             acts[ctx][k] = acts[ctx][0] if k == 1 and state is None else acts[source][k - 1]
+            if k == 1 and fresh is not None:
+                acts[ctx][k][fresh] = initial
         read = k - 1 if continuous else k
         for step in plan.steps:
             g = step.group
@@ -301,16 +320,19 @@ def forward_in_time(plan, params, inputs, ticks_per_event=1, dt=1.0, state=None)
     return History(acts, nets, drive, ticks_per_event, dt)
 
 
-def output_errors(plan, hist, targets, weights, gradient=True):
+def output_errors(plan, hist, targets, weights, gradient=True, scale=None):
     """The error of each output tick, and its gradient with respect to the net inputs.
 
     Parameters
     ----------
     targets : dict of str to ndarray
         (1 or R, items, events, units), NaN-free.
-    weights : ndarray
+    weights : ndarray or dict of str to ndarray
         (1 or R, items, events, ticks per event): each tick's weight in the
-        error (0: no error at that tick).
+        error (0: no error at that tick); a dict gives each output group its own.
+    scale : ndarray, optional
+        (1 or R, items): multiplies each item's gradient, not its error
+        (frequency scaling).
 
     Returns
     -------
@@ -326,10 +348,10 @@ def output_errors(plan, hist, targets, weights, gradient=True):
     grads = {}
     for k in range(1, hist.ticks + 1):
         e, j = divmod(k - 1, T)
-        w = weights[:, :, e, j]
-        if not w.any():
-            continue
         for g, activation, err, target_radius, zero_radius in plan.outputs:
+            w = (weights[g] if isinstance(weights, dict) else weights)[:, :, e, j]
+            if not w.any():
+                continue
             o, t = hist.acts[g][k], targets[g][:, :, e]
             t, mask = effective_target(o, t, target_radius, zero_radius)
             value = err.value(o, t if mask is None else np.where(mask > 0, t, o))
@@ -338,7 +360,7 @@ def output_errors(plan, hist, targets, weights, gradient=True):
                 d = err.net_gradient(activation, hist.nets[g][k], o, t)
                 if mask is not None:
                     d = d * mask
-                grads[g, k] = d * w[..., None]
+                grads[g, k] = d * (w if scale is None else w * scale)[..., None]
     return error, grads
 
 
@@ -415,8 +437,9 @@ def gradients_in_time(network, weights, inputs, targets, timing=None, has_target
     inputs, targets : dict of str to array_like
         (items, events, units) per group, with no NaN.
     timing : Timing or dict, optional
-    has_target : array_like of bool, (items, events), optional
-        Events whose targets count (default: all).
+    has_target : array_like of bool or dict of str to it, (items, events), optional
+        Events whose targets count (default: all), or, per output group,
+        the events where it has a target.
 
     Returns
     -------
@@ -433,9 +456,10 @@ def gradients_in_time(network, weights, inputs, targets, timing=None, has_target
     B, E = next(iter(ins.values())).shape[1:3]
     T = timing.ticks() if plan.continuous else 1
     hist = forward_in_time(plan, params, ins, T, timing.dt if plan.continuous else 1.0)
-    w = np.broadcast_to(timing.error_weights(T) if plan.continuous else np.ones(1), (1, B, E, T))
+    w = np.broadcast_to(timing.error_weights(T) if plan.continuous else np.ones(1), (1, B, E, T)).astype(dtype)
     if has_target is not None:
-        w = w * np.asarray(has_target, dtype)[None, :, :, None]
+        given = has_target if isinstance(has_target, dict) else {g: has_target for g, *_ in plan.outputs}
+        w = {g: w * np.asarray(given[g], dtype)[None, :, :, None] for g, *_ in plan.outputs}
     error, out_grads = output_errors(plan, hist, tgs, w)
     return error.sum(axis=(1, 2)), backward_in_time(plan, params, hist, ins, out_grads, timing.bptt)
 

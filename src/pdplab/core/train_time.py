@@ -38,14 +38,19 @@ class SequenceArrays:
     """Items as arrays for a network in time.
 
     ``inputs`` and ``targets``: (1, items, events, units) per group, with no
-    NaN; ``present`` (items, events): the events an item has; ``has_target``:
-    the events that carry error (present, with a target).
+    NaN; ``present`` (items, events): the events an item has; ``given``: per
+    output group, the events with a target there; ``has_target``: the events
+    with a target in some output group.
     """
 
     inputs: dict
     targets: dict
     present: np.ndarray
-    has_target: np.ndarray
+    given: dict
+
+    @property
+    def has_target(self):
+        return np.logical_or.reduce(list(self.given.values()))
 
     def __len__(self):
         return self.present.shape[0]
@@ -54,15 +59,18 @@ class SequenceArrays:
         """Items ``start`` to ``stop``."""
         return SequenceArrays({g: a[:, start:stop] for g, a in self.inputs.items()},
                               {g: a[:, start:stop] for g, a in self.targets.items()},
-                              self.present[start:stop], self.has_target[start:stop])
+                              self.present[start:stop], {g: a[start:stop] for g, a in self.given.items()})
+
+    def weights(self, tick_weights, dtype):
+        """Each output group's error weight of each tick, (1, items, events, ticks)."""
+        return {g: (a[None, :, :, None] * tick_weights).astype(dtype) for g, a in self.given.items()}
 
 
 def sequence_arrays(environment, network, dtype):
     """The items of ``environment`` as :class:`SequenceArrays` for ``network``, after checking that they fit."""
     environment.arrays(network)  # groups, sizes and target ranges
     events = environment.events
-    arrays = {}
-    given = {}
+    arrays, given = {}, {}
     for g, a in [*((g, environment.inputs[g]) for g in network.inputs),
                  *((g, environment.targets[g]) for g in network.outputs)]:
         a = np.asarray(a, dtype=np.float64)
@@ -74,9 +82,20 @@ def sequence_arrays(environment, network, dtype):
         given[g] = ~np.isnan(a).all(axis=-1)
         arrays[g] = np.nan_to_num(a, nan=0.0).astype(dtype)[None]
     present = np.logical_and.reduce([given[g] for g in network.inputs])
-    has_target = np.logical_and.reduce([present] + [given[g] for g in network.outputs])
+    labels = environment.labels
+    gap = present[:, 1:] & ~present[:, :-1]
+    if gap.any():
+        i, e = np.argwhere(gap)[0]
+        raise DataError(f"{environment.name}: item {labels[i]!r} has an absent event (NaN inputs) before event "
+                        f"{e + 1}; only the end of an item may be absent")
+    for g in network.outputs:
+        stray = given[g] & ~present
+        if stray.any():
+            i, e = np.argwhere(stray)[0]
+            raise DataError(f"{environment.name}: item {labels[i]!r} has a target for {g!r} at event {e}, whose "
+                            f"inputs are absent")
     return SequenceArrays({g: arrays[g] for g in network.inputs}, {g: arrays[g] for g in network.outputs},
-                          present, has_target)
+                          present, {g: given[g] for g in network.outputs})
 
 
 class _TimeRecorder:
@@ -175,11 +194,15 @@ def evaluate_in_time(plan, params, items, timing, groups=(), ticks=False):
     for s, e in _chunks(plan, N, E * T, params):
         part = items.part(s, e)
         hist = forward_in_time(plan, params, part.inputs, T, timing.dt if plan.continuous else 1.0)
-        w = weights[None, None, None, :] * part.has_target[None, :, :, None]
-        out["error"][:, s:e], _ = output_errors(plan, hist, part.targets, w, gradient=False)
+        out["error"][:, s:e], _ = output_errors(plan, hist, part.targets, part.weights(weights, dtype),
+                                                gradient=False)
         last = np.arange(1, E + 1) * T  # each event's last tick
+        # Right where every output group with a target at the event is within 0.5 of it.
         finals = {g: hist.acts[g][last].transpose(1, 2, 0, 3) for g, *_ in plan.outputs}
-        out["correct"][:, s:e] = within(finals, {g: part.targets[g][0] for g in finals}) & part.has_target[None]
+        wrong = np.zeros((R, e - s, E), bool)
+        for g, o in finals.items():
+            wrong |= ~within({g: o}, {g: part.targets[g][0]}) & part.given[g][None]
+        out["correct"][:, s:e] = ~wrong & part.has_target[None]
         if plan.continuous:
             for ev in range(E):
                 ticks_of = slice(ev * T, (ev + 1) * T + 1)
@@ -294,7 +317,7 @@ def train_in_time(network, environment, *, epochs, optimizer="steepest", lr=None
                                  ("engine", engine, "auto")):
         if value != allowed and not (what == "engine" and value == "numpy"):
             raise NetworkError(f"{what}={value!r} is not available for networks in time")
-    if isinstance(weights, xr.Dataset) and "state" in weights.attrs:
+    if isinstance(weights, xr.Dataset):
         raise NetworkError("weights: a network in time cannot continue a run; start from its weights with "
                            "pl.weights_from_dataset(ds)[1]")
     record = as_record(record, network)
@@ -312,15 +335,7 @@ def train_in_time(network, environment, *, epochs, optimizer="steepest", lr=None
     trainable, lr_scales, decays = _trainable_keys(network)
     opt = make_optimizer(optimizer, lr=lr, momentum=momentum, decay=decay, **(optimizer_options or {}))
     opt.bind([params[k] for k in trainable], R, lr_scales=lr_scales, decays=decays)
-    dts = {}
-    for epoch, changes in (schedule or {}).items():
-        if isinstance(changes, dict) and "dt" in changes:
-            if not plan.continuous:
-                raise NetworkError(f"schedule: epoch {epoch}: dt applies to continuous networks")
-            changes = dict(changes)
-            dts[int(epoch)] = with_dt(timing, changes.pop("dt"))
-    schedule = _check_schedule({e: {k: v for k, v in ch.items() if k != "dt"} for e, ch in (schedule or {}).items()}
-                               if schedule else None, opt, network)
+    schedule, dts, resets = _time_schedule(schedule, opt, network, plan, timing)
     _check_size(record, network, recorded, timing, R, epochs, dtype, record_limit_gb)
     order_rngs = [replica_rng(s, STREAM_ORDER) for s in seeds]
     trainset = _Items(environment, network, dtype, scale_by_frequency)
@@ -335,10 +350,12 @@ def train_in_time(network, environment, *, epochs, optimizer="steepest", lr=None
 
         bar = tqdm(total=epochs, unit="epoch", desc="training")
     recorder.take(0, params, timing)
-    initial_timing = timing
+    initial_timing, initial_settings = timing, dict(opt.settings)
     for epoch in range(1, epochs + 1):
         if epoch in dts:
             timing = dts[epoch]
+        if epoch in resets:
+            opt.init_state()
         for key, value in schedule.get(epoch, {}).items():
             if key == "environment":
                 trainset = _Items(value, network, dtype, scale_by_frequency)
@@ -376,12 +393,12 @@ def train_in_time(network, environment, *, epochs, optimizer="steepest", lr=None
     first = initial_timing
     ds.attrs = provenance(
         network=network_attr(network),
-        training=dict(epochs=epochs, start_epoch=0, optimizer=opt.name, optimizer_settings=dict(opt.settings),
+        training=dict(epochs=epochs, start_epoch=0, optimizer=opt.name, optimizer_settings=initial_settings,
                       update=update, batch_size=batch_size, order=order, scale_by_frequency=scale_by_frequency,
                       rule=rule, dtype=np.dtype(dtype).name,
                       schedule={str(e): {k: getattr(v, "name", v) for k, v in ch.items()}
                                 for e, ch in (schedule or {}).items()},
-                      dt_schedule={str(e): t.dt for e, t in dts.items()}),
+                      dt_schedule={str(e): t.dt for e, t in dts.items()}, resets=sorted(resets)),
         timing=dict(duration=first.duration, dt=first.dt, grace=first.grace, test_duration=first.test_duration,
                     settle=first.settle, bptt=timing.bptt),
         final_dt=timing.dt,
@@ -392,6 +409,34 @@ def train_in_time(network, environment, *, epochs, optimizer="steepest", lr=None
         wall_time_s=round(clock.perf_counter() - started, 3),
     )
     return ds
+
+
+def _time_schedule(schedule, opt, network, plan, timing):
+    """The schedule's optimizer and environment changes (checked as :func:`pdplab.train` checks them), and
+    its changes of ``dt`` (epoch → Timing) and restarts of the optimizer's state (``reset = true``)."""
+    own = ("dt", "reset")
+    if isinstance(schedule, dict):
+        rest = {e: ({k: v for k, v in ch.items() if k not in own} if isinstance(ch, dict) else ch)
+                for e, ch in schedule.items()}
+    else:
+        rest = schedule
+    checked = _check_schedule(rest, opt, network)  # epochs and changes; the epochs are whole numbers from here
+    dts, resets = {}, set()
+    for epoch, changes in (schedule or {}).items():
+        e = int(epoch)
+        if "dt" in changes:
+            if not plan.continuous:
+                raise NetworkError(f"schedule: epoch {e}: dt applies to continuous networks")
+            try:
+                dts[e] = with_dt(timing, changes["dt"])
+            except NetworkError as exc:
+                raise NetworkError(f"schedule: epoch {e}: {exc}") from None
+        if "reset" in changes:
+            if changes["reset"] is not True:
+                raise NetworkError(f"schedule: epoch {e}: reset must be true (start the optimizer's adapted "
+                                   f"rates and momentum afresh), not {changes['reset']!r}")
+            resets.add(e)
+    return checked, dts, resets
 
 
 def _trainable_keys(network):
@@ -406,71 +451,73 @@ class _Items:
 
     def __init__(self, environment, network, dtype, scale_by_frequency):
         self.arrays = sequence_arrays(environment, network, dtype)
+        if not self.arrays.has_target.any():
+            raise DataError(f"{environment.name}: no event has a target")
         self.dtype = dtype
         self.freq = None
         if scale_by_frequency:
             if environment.frequency is None:
                 raise DataError(f"{environment.name}: has no frequencies to scale by")
-            self.freq = environment.frequency
+            self.freq = environment.frequency.astype(dtype)
 
     def __len__(self):
         return len(self.arrays)
 
     def batch(self, sel, tick_weights):
-        """Inputs, targets, each tick's error weight, (R or 1, b, events, ticks), and which events are
-        there, of the items ``sel`` (a slice, or one row of item indices per replica)."""
+        """Inputs, targets, each output group's tick weights (R or 1, b, events, ticks) and each item's
+        gradient scale (R or 1, b; None without frequency scaling) of the items ``sel`` (a slice, or one row
+        of item indices per replica)."""
         a = self.arrays
         if isinstance(sel, slice):
-            ins = {g: x[:, sel] for g, x in a.inputs.items()}
-            tgs = {g: x[:, sel] for g, x in a.targets.items()}
-            has, present = a.has_target[sel][None], a.present[sel][None]
-            freq = None if self.freq is None else self.freq[sel][None]
+            pick = (lambda x: x[:, sel]), (lambda x: x[sel][None])
         else:
-            ins = {g: x[0][sel] for g, x in a.inputs.items()}
-            tgs = {g: x[0][sel] for g, x in a.targets.items()}
-            has, present = a.has_target[sel], a.present[sel]
-            freq = None if self.freq is None else self.freq[sel]
-        w = has[..., None] * tick_weights
-        if freq is not None:
-            w = w * freq[..., None, None]
-        return ins, tgs, w.astype(self.dtype), present
+            pick = (lambda x: x[0][sel]), (lambda x: x[sel])
+        ins = {g: pick[0](x) for g, x in a.inputs.items()}
+        tgs = {g: pick[0](x) for g, x in a.targets.items()}
+        w = {g: (pick[1](x)[..., None] * tick_weights).astype(self.dtype) for g, x in a.given.items()}
+        return ins, tgs, w, None if self.freq is None else pick[1](self.freq)
 
 
 def _epoch(plan, params, opt, trainable, items, timing, update, batch_size, order, rngs):
-    """One epoch of training; the error of each item as met, (R, items), in item order."""
+    """One epoch of training; the error of each item as met, (R, items), in item order (NaN for items
+    with no target)."""
     R, N = len(rngs), len(items)
-    idx = None if order == "ordered" else np.stack([rng.permutation(N) for rng in rngs])
     size = {"event": 1, "pattern": 1, "minibatch": batch_size, "batch": N}[update]
-    T = timing.ticks() if plan.continuous else 1
-    dt = timing.dt if plan.continuous else 1.0
-    tick_weights = _error_weights(plan, timing, T)
-    errors = np.empty((R, N))
-    keys = set(trainable)
-    for s in range(0, N, size):
-        e = min(s + size, N)
-        sel = slice(s, e) if idx is None else idx[:, s:e]
-        ins, tgs, w, present = items.batch(sel, tick_weights)
-        if update == "event":
-            err = _event_updates(plan, params, opt, trainable, ins, tgs, w, present)
-        else:
-            grads, err = _gradient(plan, params, ins, tgs, w, T, dt, timing.bptt, keys)
+    # A whole permuted epoch in one update is the ordered batch: no order to draw.
+    idx = None if order == "ordered" or size >= N else np.stack([rng.permutation(N) for rng in rngs])
+    if update == "event":
+        errors = _event_epoch(plan, params, opt, trainable, items, idx, R)
+    else:
+        T = timing.ticks() if plan.continuous else 1
+        dt = timing.dt if plan.continuous else 1.0
+        tick_weights = _error_weights(plan, timing, T)
+        errors = np.empty((R, N))
+        keys = set(trainable)
+        for s in range(0, N, size):
+            e = min(s + size, N)
+            sel = slice(s, e) if idx is None else idx[:, s:e]
+            ins, tgs, w, scale = items.batch(sel, tick_weights)
+            grads, err = _gradient(plan, params, ins, tgs, w, scale, T, dt, timing.bptt, keys)
             opt.step([grads[k] for k in trainable])
-        if idx is None:
-            errors[:, s:e] = err
-        else:
-            np.put_along_axis(errors, idx[:, s:e], err, axis=1)
+            if idx is None:
+                errors[:, s:e] = err
+            else:
+                np.put_along_axis(errors, idx[:, s:e], err, axis=1)
+    errors[:, ~items.arrays.has_target.any(axis=1)] = np.nan
     return errors
 
 
-def _gradient(plan, params, inputs, targets, weights, T, dt, bptt, keys):
+def _gradient(plan, params, inputs, targets, weights, scale, T, dt, bptt, keys):
     """``∂E/∂p`` summed over a batch of items (taken in parts that fit memory) and each item's error."""
-    b = weights.shape[1]
+    b = next(iter(weights.values())).shape[1]
+    E = next(iter(weights.values())).shape[2]
     total, errors = None, []
-    for s, e in _chunks(plan, b, weights.shape[2] * T, params):
+    for s, e in _chunks(plan, b, E * T, params):
         ins = {g: a[:, s:e] for g, a in inputs.items()}
         tgs = {g: a[:, s:e] for g, a in targets.items()}
         hist = forward_in_time(plan, params, ins, T, dt)
-        err, out_grads = output_errors(plan, hist, tgs, weights[:, s:e])
+        err, out_grads = output_errors(plan, hist, tgs, {g: w[:, s:e] for g, w in weights.items()},
+                                       scale=None if scale is None else scale[:, s:e])
         grads = backward_in_time(plan, params, hist, ins, out_grads, bptt, keys)
         if total is None:
             total = grads
@@ -481,22 +528,32 @@ def _gradient(plan, params, inputs, targets, weights, T, dt, bptt, keys):
     return total, np.concatenate(errors, axis=1)
 
 
-def _event_updates(plan, params, opt, trainable, inputs, targets, weights, present):
-    """Elman's training: one item, event by event, the weights changed after each event's error."""
+def _event_epoch(plan, params, opt, trainable, items, order, R):
+    """Elman's training: each replica reads the events of its items, in its order, as one stream (the
+    context groups starting afresh at each item), the weights changed after every event.  Every replica
+    reads as many events, so that the replicas keep in step; returns each item's error (R, items)."""
+    a = items.arrays
+    lengths = a.present.sum(axis=1)
+    rows = np.broadcast_to(np.arange(len(items)), (R, len(items))) if order is None else order
+    item_of = np.stack([np.repeat(row, lengths[row]) for row in rows])
+    event_of = np.stack([np.concatenate([np.arange(lengths[i]) for i in row]) for row in rows])
     keys = set(trainable)
-    state, error = None, 0.0
-    for ev in range(weights.shape[2]):
-        if not present[:, :, ev].any():
-            break  # past the end of the item for every replica
-        ins = {g: a[:, :, ev:ev + 1] for g, a in inputs.items()}
-        tgs = {g: a[:, :, ev:ev + 1] for g, a in targets.items()}
-        hist = forward_in_time(plan, params, ins, 1, 1.0, state)
-        err, out_grads = output_errors(plan, hist, tgs, weights[:, :, ev:ev + 1])
-        error = error + err[:, :, 0]
+    errors = np.zeros((R, len(items)))
+    replicas = np.arange(R)
+    state = None
+    for t in range(item_of.shape[1]):
+        it, ev = item_of[:, t], event_of[:, t]
+        ins = {g: x[0][it, ev][:, None, None, :] for g, x in a.inputs.items()}
+        tgs = {g: x[0][it, ev][:, None, None, :] for g, x in a.targets.items()}
+        w = {g: x[it, ev].astype(items.dtype)[:, None, None, None] for g, x in a.given.items()}
+        scale = None if items.freq is None else items.freq[it][:, None]
+        hist = forward_in_time(plan, params, ins, 1, 1.0, state, fresh=None if state is None else ev == 0)
+        err, out_grads = output_errors(plan, hist, tgs, w, scale=scale)
+        np.add.at(errors, (replicas, it), err[:, 0, 0])
         grads = backward_in_time(plan, params, hist, ins, out_grads, "none", keys)
         opt.step([grads[k] for k in trainable])
         state = hist.final_state()
-    return error
+    return errors
 
 
 def _check_size(record, network, recorded, timing, replicas, epochs, dtype, limit_gb):

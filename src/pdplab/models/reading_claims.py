@@ -60,8 +60,9 @@ def _outputs(ds, inputs):
 
     dtype = next(iter(weights.values())).dtype
     silent = np.zeros((1, len(x), 1, network.groups["phonology"].size), dtype)
-    items = SequenceArrays({"orthography": x.astype(dtype)[None, :, None]}, {"phonology": silent},
-                           np.ones((len(x), 1), bool), np.ones((len(x), 1), bool))
+    every = np.ones((len(x), 1), bool)
+    items = SequenceArrays({"orthography": x.astype(dtype)[None, :, None]}, {"phonology": silent}, every,
+                           {"phonology": every})
     return evaluate_in_time(TimePlan(network), weights, items, timing_of(ds, network),
                             groups=["phonology"])["phonology"][:, :, 0]
 
@@ -277,7 +278,11 @@ def figures(tables, measure="cross-entropy error"):
         "inconsistent lenient": glushko[glushko["consistency"] == "inconsistent"].groupby("replica")["lenient"].mean(),
         "controls": besner[besner["condition"] == "control"].groupby("replica")["regular"].mean(),
     }
-    cells = _cells(tables["taraban"])
+    # A measure taken only on words read correctly may have no word yet (a short run).
+    cells = {} if tables["taraban"].empty else {"frequency_consistency": (
+        plots.condition_means(_cells(tables["taraban"]), "frequency", "regularity", measure),
+        f"{measure.capitalize()} on Taraban & McClelland's (1987) words by frequency and regularity: median over "
+        "replicas of each replica's cell mean, whiskers: interquartile range.")}
     curves = {} if tables["curves"] is None else {"frequency_consistency_curves": (
         plots.condition_curves(tables["curves"], "cross-entropy error (training pass)"),
         "Error on Taraban & McClelland's words at every epoch, by frequency (line style) and regularity "
@@ -288,11 +293,7 @@ def figures(tables, measure="cross-entropy error"):
         "nonwords": (plots.published_bars({k: v.to_numpy(dtype=float) for k, v in per.items()}, PUBLISHED),
                      "Nonwords read correctly: this model (median over replicas, whiskers: interquartile range), "
                      "PMSP96's Simulation 1 and people (PMSP96, Table 7)."),
-        "frequency_consistency": (
-            plots.condition_means(cells, "frequency", "regularity", measure),
-            f"{measure.capitalize()} on Taraban & McClelland's (1987) words by frequency and regularity: median "
-            "over replicas of "
-            "each replica's cell mean, whiskers: interquartile range."),
+        **cells,
         **curves,
     }
 

@@ -608,6 +608,9 @@ def write_examples(environment, path, sparse=False):
         ``#``, a line break, or whitespace at either end; an item column of
         a type other than text, number or boolean.
     """
+    if environment.events > 1:
+        raise DataError(f"{path}: the items are sequences of events, which this writer (one event per example) "
+                        f"cannot hold")
     for kind, arrays in (("input", environment.inputs), ("target", environment.targets)):
         for g in arrays:
             if not str(g) or re.search(r"[(){}#;\s]", str(g)):

@@ -96,6 +96,9 @@ def read_patterns(path, network, frequency=None, name=None, units=None):
 
 def write_patterns(environment, path):
     """Write ``environment`` as a pattern table that :func:`read_patterns` reads."""
+    if environment.events > 1:
+        raise DataError(f"{path}: the items are sequences of events, which a pattern table (one row per item) "
+                        f"cannot hold")
     table = environment.items.copy()
     table.index.name = "item"
     for group, arr in {**environment.inputs, **environment.targets}.items():
