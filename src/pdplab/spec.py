@@ -104,7 +104,7 @@ SCHEMA = {
         "schedule": {str: {str: (NUMBER, bool, STIMULI_REF)}}, "dtype": str, "replicas": int, "seed": int,
         "engine": str,
         "timing": {"duration": NUMBER, "dt": NUMBER, "grace": NUMBER, "test_duration": NUMBER, "settle": NUMBER,
-                   "bptt": str},
+                   "settle_rule": str, "bptt": str},
     },
     "recording": {"groups": [str], "every": int, "epochs": [int], "log_points": int, "accuracy": [str],
                   "net_input": bool, "delta": bool, "train_error": bool, "ticks": bool},

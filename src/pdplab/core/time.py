@@ -60,6 +60,7 @@ __all__ = ["Timing", "TimePlan", "History", "forward_in_time", "backward_in_time
            "BPTT", "gradients_in_time"]
 
 BPTT = ("full", "none")
+SETTLE_RULES = ("final", "side")
 #: Times closer than this fraction of a tick are the same time.
 _TIME_TOL = 1e-6
 #: The most ticks an event may take (each tick is a pass through the network, kept for the backward pass).
@@ -87,9 +88,12 @@ class Timing:
         defaults to ``duration``.  Settling times can only be measured
         within it.
     settle : float
-        Settling criterion: an item has settled at the first time after
-        which every output unit stays within ``settle`` of its activation at
-        the end of the test interval (see :func:`settling_time`).
+        Settling criterion (see :func:`settling_time`).
+    settle_rule : {"final", "side"}
+        ``final``: an item has settled at the first time after which every
+        output unit stays within ``settle`` of its activation at the end of
+        the test interval; ``side``: at the first time every output unit is
+        within ``settle`` of 0 or of 1.
     bptt : {"full", "none"}
         Backpropagation through the whole item, or (discrete networks only)
         Elman's truncation to each event's own pass.
@@ -100,6 +104,7 @@ class Timing:
     grace: float = 0.0
     test_duration: float | None = None
     settle: float = 0.05
+    settle_rule: str = "final"
     bptt: str = "full"
 
     def ticks(self, test=False):
@@ -145,6 +150,8 @@ def as_timing(timing, network):
     _positive(timing.settle, "timing: settle")
     if timing.test_duration is not None:
         _positive(timing.test_duration, "timing: test_duration")
+    if timing.settle_rule not in SETTLE_RULES:
+        raise NetworkError(f"timing: settle_rule must be one of {', '.join(SETTLE_RULES)}, not {timing.settle_rule!r}")
     if timing.bptt not in BPTT:
         raise NetworkError(f"timing: bptt must be one of {', '.join(BPTT)}, not {timing.bptt!r}")
     if network.time == "discrete":
@@ -464,8 +471,8 @@ def gradients_in_time(network, weights, inputs, targets, timing=None, has_target
     return error.sum(axis=(1, 2)), backward_in_time(plan, params, hist, ins, out_grads, timing.bptt)
 
 
-def settling_time(outputs, dt, criterion):
-    """The time at which every output unit comes, and stays, within ``criterion`` of its final value.
+def settling_time(outputs, dt, criterion, rule="final"):
+    """Each item's settling time: a naming latency.
 
     Parameters
     ----------
@@ -474,13 +481,25 @@ def settling_time(outputs, dt, criterion):
         tick 0 being the initial state.
     dt : float
     criterion : float
+    rule : {"final", "side"}
+        ``final``: the time at which every output unit comes, and stays,
+        within ``criterion`` of its value at the last tick; NaN for items
+        still moving at the last tick but one.  ``side``: the first time
+        every output unit is within ``criterion`` of 0 or of 1 (for targets
+        of 0 and 1, the moment the pattern has committed to an answer);
+        NaN for items that never do.
 
     Returns
     -------
     ndarray
-        (R, items): the settling time in time units; NaN for items still
-        moving at the last tick but one (not settled within the interval).
+        (R, items), in time units.
     """
+    if rule == "side":
+        there = None
+        for o in outputs:
+            near = (np.minimum(o, 1.0 - o) < criterion).all(axis=-1)  # (ticks + 1, R, items)
+            there = near if there is None else there & near
+        return np.where(there.any(axis=0), np.argmax(there, axis=0) * dt, np.nan)
     last = None
     for o in outputs:
         far = (np.abs(o - o[-1]) >= criterion).any(axis=-1)  # (ticks + 1, R, items)

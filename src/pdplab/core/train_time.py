@@ -169,19 +169,22 @@ def evaluate_in_time(plan, params, items, timing, groups=(), ticks=False):
     items : SequenceArrays
     timing : Timing
     groups : sequence of str
-        Groups whose activations to return: at the last tick of each event,
-        or at every tick with ``ticks``.
+        Groups whose activations to return: the answer (each event's
+        activations at the end of its training duration: a longer test
+        interval runs on only to measure settling), or every tick of the
+        test interval with ``ticks``.
 
     Returns
     -------
     dict of str to ndarray
-        ``error`` and ``correct`` (R, items, events; ``correct`` at each
-        event's last tick, False where it has no target); ``settling_time``
+        ``error`` and ``correct`` (R, items, events; ``correct`` of the
+        answer, False where the event has no target); ``settling_time``
         for continuous networks; each group in ``groups``:
         (R, items, events[, ticks], units).  Absent events are NaN, and so
         are the error and settling time of events without a target.
     """
     T = timing.ticks(test=True) if plan.continuous else 1
+    read = timing.ticks() if plan.continuous else 1  # the tick of each event whose activations are the answer
     weights = _error_weights(plan, timing, T, test=True)
     R = next(iter(params.values())).shape[0]
     dtype = next(iter(params.values())).dtype
@@ -196,7 +199,9 @@ def evaluate_in_time(plan, params, items, timing, groups=(), ticks=False):
         hist = forward_in_time(plan, params, part.inputs, T, timing.dt if plan.continuous else 1.0)
         out["error"][:, s:e], _ = output_errors(plan, hist, part.targets, part.weights(weights, dtype),
                                                 gradient=False)
-        last = np.arange(1, E + 1) * T  # each event's last tick
+        # Answers are read at the end of each event's training interval; a longer test interval
+        # runs on only to measure settling.
+        last = np.arange(E) * T + read
         # Right where every output group with a target at the event is within 0.5 of it.
         finals = {g: hist.acts[g][last].transpose(1, 2, 0, 3) for g, *_ in plan.outputs}
         wrong = np.zeros((R, e - s, E), bool)
@@ -207,7 +212,7 @@ def evaluate_in_time(plan, params, items, timing, groups=(), ticks=False):
             for ev in range(E):
                 ticks_of = slice(ev * T, (ev + 1) * T + 1)
                 out["settling_time"][:, s:e, ev] = settling_time(
-                    [hist.acts[g][ticks_of] for g, *_ in plan.outputs], timing.dt, timing.settle)
+                    [hist.acts[g][ticks_of] for g, *_ in plan.outputs], timing.dt, timing.settle, timing.settle_rule)
         for g in groups:
             if g in hist.acts:
                 a = hist.acts[g][1:]
@@ -215,7 +220,7 @@ def evaluate_in_time(plan, params, items, timing, groups=(), ticks=False):
                 a = np.broadcast_to(np.repeat(part.inputs[g].transpose(2, 0, 1, 3), T, axis=0),
                                     (E * T, R, e - s, part.inputs[g].shape[-1]))
             a = a.reshape(E, T, R, e - s, -1)
-            out[g][:, s:e] = a.transpose(2, 3, 0, 1, 4) if ticks else a[:, -1].transpose(1, 2, 0, 3)
+            out[g][:, s:e] = a.transpose(2, 3, 0, 1, 4) if ticks else a[:, read - 1].transpose(1, 2, 0, 3)
     for name in out:
         if name != "correct":
             out[name][:, ~(items.has_target if name in ("error", "settling_time") else items.present)] = np.nan
@@ -400,7 +405,7 @@ def train_in_time(network, environment, *, epochs, optimizer="steepest", lr=None
                                 for e, ch in (schedule or {}).items()},
                       dt_schedule={str(e): t.dt for e, t in dts.items()}, resets=sorted(resets)),
         timing=dict(duration=first.duration, dt=first.dt, grace=first.grace, test_duration=first.test_duration,
-                    settle=first.settle, bptt=timing.bptt),
+                    settle=first.settle, settle_rule=first.settle_rule, bptt=timing.bptt),
         final_dt=timing.dt,
         environment=environment.name,
         test_environment=recorded.name,
