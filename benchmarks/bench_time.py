@@ -84,7 +84,8 @@ def torch_sim3(exp, weights, epochs, dtype):
             n_h, n_p = n_h + dt * (i_h - n_h), n_p + dt * (i_p - n_p)
             a_h, a_p = torch.sigmoid(n_h), torch.sigmoid(n_p)
             if k * dt > timing["grace"] + 1e-9:
-                loss = loss + dt * torch.nn.functional.binary_cross_entropy(a_p, t, reduction="sum")
+                # From the net input: the same error, its gradient o − t exact however saturated the units.
+                loss = loss + dt * torch.nn.functional.binary_cross_entropy_with_logits(n_p, t, reduction="sum")
         for v in w.values():
             v.grad = None
         loss.backward()

@@ -91,3 +91,14 @@ def test_a_short_attractor_reproduction(tmp_path):
     damage = table.loc["after damage, low-frequency exception words are read worse than low-frequency regular words"]
     assert "words failing first" in damage["measured"] or "no word read before damage" in damage["measured"]
     assert all((out / "figures" / f"{f}.png").stat().st_size > 0 for f in ("word_accuracy", "lesions"))
+
+
+def test_elman_claims_read_the_whole_stream():
+    import pdplab as pl
+    from pdplab.paths import data_dir
+
+    exp = pl.load_spec(data_dir("models") / "elman_1990.toml", ["training.epochs=0", "network.groups.hidden.size=10",
+                                                                 "network.groups.context.size=10"])
+    claims, tables = srn_claims.elman_claims(exp.run(replicas=1), exp.environment)
+    assert len(claims) == 4 and all(c.holds == "not evaluable" for c in claims)  # one untrained replica
+    assert tables["states"].sizes["item"] == 29

@@ -287,8 +287,9 @@ def forward_in_time(plan, params, inputs, ticks_per_event=1, dt=1.0, state=None,
             nets[step.group][0], acts[step.group][0] = state[step.group]
         d = None
         for src, key in step.from_inputs:
-            # (R or 1, B, E, n) @ (R, 1, n, m): every event's input at once.
-            x = np.matmul(inputs[src], params[key][:, None])
+            # Every event's input at once, as one product per replica: (R or 1, B·E, n) @ (R, n, m).
+            x = inputs[src]
+            x = np.matmul(x.reshape(x.shape[0], B * E, x.shape[-1]), params[key]).reshape(R, B, E, -1)
             d = x if d is None else d + x
         if step.bias is not None:
             b = params[step.bias][:, None, None, :]

@@ -32,6 +32,7 @@ Taraban, R., & McClelland, J. L. (1987). *Journal of Memory and Language*,
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -84,8 +85,7 @@ def lesion(ds, environment, severities=SEVERITIES):
     """
     network, _ = weights_from_dataset(ds)
     timing = timing_of(ds, network)
-    # Damaged networks read as trained: over the training interval.
-    timing = type(timing)(**{**timing.__dict__, "test_duration": None})
+    timing = replace(timing, test_duration=None)  # the answer is read at the end of the training interval
     damaged = evaluate(ds, environment, "connections", "orthography->hidden", list(severities),
                        record=["phonology"], timing=timing)
     responses = reading.decode(damaged["phonology"].transpose("replica", "severity", "item", "phonology_unit").values)
@@ -206,8 +206,9 @@ def _first_failures(damage, shown=12):
         failing = rows.groupby("item")["correct"].mean()
         failing = failing[failing < 0.5].sort_values()
         if len(failing):
-            return (f"words failing first (at {severity:.0%}, misread by most replicas, read by most before): "
-                    f"{len(failing)}, " + ", ".join(failing.index[:shown]) + ("…" if len(failing) > shown else ""))
+            return (f"words failing first (at {severity:.0%}, misread by most replicas, read by most before; "
+                    f"{len(failing)} words): " + ", ".join(failing.index[:shown])
+                    + ("…" if len(failing) > shown else ""))
     return "no word read before damage is misread by most replicas at any severity"
 
 

@@ -38,7 +38,7 @@ from ..core.train_time import evaluate_in_time, sequence_arrays, timing_of
 from ..stimuli.elman import LEXICON, WORDS, elman_1990_letter_stream, elman_1990_stream
 from .semantic import quartiles
 
-__all__ = ["likelihoods", "test_stream", "word_states", "class_separation", "elman_claims", "analyse",
+__all__ = ["likelihoods", "evaluate_stream", "word_states", "class_separation", "elman_claims", "analyse",
            "letter_claims", "analyse_letters"]
 
 ANIMATE = set(LEXICON["NOUN-HUM"] + LEXICON["NOUN-ANIM"] + LEXICON["NOUN-AGRESS"])
@@ -74,14 +74,13 @@ def likelihoods(stream):
     return out
 
 
-def test_stream(ds, environment):
+def evaluate_stream(ds, environment):
     """Each replica's hidden and output activations at every word of the stream, with its final
     weights: (replica, event, unit) arrays ``hidden`` and ``prediction``."""
     network, weights = weights_from_dataset(ds)
     dtype = next(iter(weights.values())).dtype
-    inputs, targets, has_target = sequence_arrays(environment, network, dtype)
-    out = evaluate_in_time(TimePlan(network), weights, inputs, targets, has_target, timing_of(ds, network),
-                       groups=["hidden", "prediction"])
+    out = evaluate_in_time(TimePlan(network), weights, sequence_arrays(environment, network, dtype),
+                           timing_of(ds, network), groups=["hidden", "prediction"])
     return {g: out[g][:, 0] for g in ("hidden", "prediction")}
 
 
@@ -119,7 +118,7 @@ def _top_split(rdms, words, label):
 def elman_claims(ds, environment):
     """The claims of Elman's lexical-class simulation, and the tables behind them."""
     stream = elman_1990_stream()
-    acts = test_stream(ds, environment)
+    acts = evaluate_stream(ds, environment)
     out = acts["prediction"][:, :-1, : len(WORDS)].astype(float)  # the last word has no next word
     likely = likelihoods(stream)[None, :-1]
     actual = np.eye(len(WORDS))[[WORDS.index(w) for w in stream["word"].iloc[1:]]][None]
