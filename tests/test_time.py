@@ -440,3 +440,13 @@ def test_learning_curves_of_sequences_without_train_error():
     ds = pl.train(srn(out=1), memory_task(), epochs=2, replicas=2, record=dict(train_error=False))
     assert plots.curve_error(ds).dims == ("replica", "epoch", "item")
     plots.learning_curves(ds)
+
+
+def test_tick_records_after_a_coarser_dt_never_show_the_future():
+    env = pl.Environment({"inp": np.eye(4)}, {"out": np.eye(4)[:, :3]})
+    ds = pl.train(attractor(), env, epochs=2, timing=dict(duration=1.0, dt=0.25), schedule={2: {"dt": 0.5}},
+                  record=dict(groups=["out"], ticks=True))
+    last = ds["out"].isel(epoch=-1)
+    assert np.isnan(last.sel(tick=1)).all()  # t = 0.25: before the first tick of 0.5
+    np.testing.assert_array_equal(last.sel(tick=2), last.sel(tick=3))  # t = 0.5 and 0.75: the tick at 0.5
+    assert not np.isnan(last.sel(tick=4)).any()

@@ -38,6 +38,8 @@ def cmd_run(args):
     start = None
     if args.from_file:
         start = load(args.from_file)
+        if exp.network.time is not None:
+            raise PdplabError(f"--from {args.from_file}: a network in time cannot continue a run")
         if "training_state" not in start.attrs:
             raise PdplabError(f"--from {args.from_file}: holds no training state to continue (not a results "
                               f"file of pdplab run, or recorded without weights)")

@@ -130,7 +130,8 @@ class Environment:
         groups = {**dict(inputs), **dict(targets)}
         lengths = None
         for g, seqs in groups.items():
-            seqs = [_as_patterns(a, f"{name}: sequence {i} of {g!r}", ndim=2) for i, a in enumerate(seqs)]
+            seqs = [_as_patterns(a, f"{name}: sequence {i} of {g!r}", ndim=2, absent_rows=True)
+                    for i, a in enumerate(seqs)]
             empty = [i for i, a in enumerate(seqs) if len(a) == 0]
             if empty:
                 raise DataError(f"{name}: sequence {empty[0]} of {g!r} has no events")
@@ -303,7 +304,7 @@ class Environment:
         return inputs, targets
 
 
-def _as_patterns(a, what, ndim=None):
+def _as_patterns(a, what, ndim=None, absent_rows=False):
     try:
         arr = np.asarray(a, dtype=float)
     except (TypeError, ValueError):
@@ -312,12 +313,14 @@ def _as_patterns(a, what, ndim=None):
         raise DataError(f"{what} must be 2-D (items, units) or, for sequences, 3-D (items, events, units), not "
                         f"shape {arr.shape}")
     bad = ~np.isfinite(arr)
-    if arr.ndim == 3:
-        bad &= ~np.isnan(arr).all(axis=-1, keepdims=True)  # a row of NaN: an absent event
+    events = arr.ndim == 3 or absent_rows
+    if events:
+        bad &= ~np.isnan(arr).all(axis=-1, keepdims=True)  # a row of NaN: an absent event, or no target
     if bad.any():
-        i = int(np.argwhere(bad)[0][0])
-        raise DataError(f"{what} has a non-finite value in pattern {i}" + (
-            " (only whole events may be absent, as rows of NaN)" if arr.ndim == 3 else ""))
+        where = np.argwhere(bad)[0]
+        raise DataError(f"{what} has a non-finite value in " + (
+            f"event {where[-2]} (only whole events may be absent, as rows of NaN)" if events
+            else f"pattern {where[0]}"))
     return arr
 
 

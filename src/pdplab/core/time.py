@@ -500,7 +500,7 @@ def settling_time(outputs, dt, criterion, rule="final"):
         for o in outputs:
             near = (np.minimum(o, 1.0 - o) < criterion).all(axis=-1)  # (ticks + 1, R, items)
             there = near if there is None else there & near
-        return np.where(there.any(axis=0), np.argmax(there, axis=0) * dt, np.nan)
+        return np.where(there.any(axis=0), np.round(np.argmax(there, axis=0) * dt, 9), np.nan)
     last = None
     for o in outputs:
         far = (np.abs(o - o[-1]) >= criterion).any(axis=-1)  # (ticks + 1, R, items)
@@ -508,5 +508,5 @@ def settling_time(outputs, dt, criterion, rule="final"):
     K = last.shape[0] - 1
     # The last tick at which some unit was still away from its final value; settled one tick later.
     moving = np.where(last.any(axis=0), K - np.argmax(last[::-1], axis=0), -1)
-    settled = (moving + 1) * dt
+    settled = np.round((moving + 1) * dt, 9)  # whole ticks, without the rounding noise of the product
     return np.where(moving >= K - 1, np.nan, settled)

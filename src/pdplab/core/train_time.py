@@ -116,11 +116,14 @@ class _TimeRecorder:
         out = evaluate_in_time(self.plan, params, self.items, timing, groups=self.record.groups,
                                ticks=self.record.ticks)
         if self.record.ticks and timing.dt != self.timing.dt:
-            # Activations over ticks are reported at the times of the first dt's ticks.
+            # Activations over ticks are reported at the times of the first dt's ticks: at each, the
+            # activation of the last tick at or before it (NaN before the first tick).
             times = np.arange(1, self.timing.ticks(test=True) + 1) * self.timing.dt
-            nearest = np.clip(np.rint(times / timing.dt).astype(int) - 1, 0, timing.ticks(test=True) - 1)
+            at = np.floor(times / timing.dt + 1e-6).astype(int) - 1
             for g in self.record.groups:
-                out[g] = out[g][..., nearest, :]
+                picked = out[g][..., np.maximum(at, 0), :]
+                picked[..., at < 0, :] = np.nan
+                out[g] = picked
         bad = [int(r) for r in np.flatnonzero(~np.isfinite(out["error"][:, self.items.has_target]).all(axis=1))]
         if bad:
             raise DivergenceError(f"training diverged at epoch {epoch}: the error of replica {bad[0]} "
@@ -312,8 +315,9 @@ def train_in_time(network, environment, *, epochs, optimizer="steepest", lr=None
     timing = as_timing(timing, network)
     if update not in UPDATES_IN_TIME:
         raise NetworkError(f"update must be one of {', '.join(UPDATES_IN_TIME)}, not {update!r}")
-    if update == "event" and timing.bptt != "none":
-        raise NetworkError("update='event' (a weight change after every event) needs timing.bptt='none'")
+    if update == "event" and (network.time != "discrete" or timing.bptt != "none"):
+        raise NetworkError("update='event' (a weight change after every event, as Elman trained) applies to "
+                           "discrete-time networks with timing bptt='none'")
     if update == "minibatch":
         batch_size = _count(batch_size, "batch_size", minimum=1)
     if order not in ("ordered", "permuted"):
