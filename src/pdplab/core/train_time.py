@@ -12,7 +12,7 @@ passes also record ``settling_time``.
 from __future__ import annotations
 
 import time as clock
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import xarray as xr
@@ -108,7 +108,6 @@ class _TimeRecorder:
         self.sequences = environment.events > 1
         self.epochs = []
         self.values = {}
-        self.dtype = dtype
         self.timing = timing
         self.n_epochs = n_epochs
 
@@ -134,25 +133,14 @@ class _TimeRecorder:
         i = len(self.epochs)
         for name, arr in out.items():
             if name not in self.values:
-                self.values[name] = np.full((arr.shape[0], self.n_epochs) + arr.shape[1:], np.nan,
-                                            dtype=bool if arr.dtype == bool else arr.dtype)
+                self.values[name] = np.zeros((arr.shape[0], self.n_epochs) + arr.shape[1:], arr.dtype)
             self.values[name][:, i] = arr
         self.epochs.append(epoch)
 
     def variables(self, environment):
         n = len(self.epochs)
-        data = {}
-        for name, arr in self.values.items():
-            dims = ["replica", "epoch", "item", "event"]
-            if name in self.network.groups:
-                if self.record.ticks:
-                    dims.append("tick")
-                dims.append(f"{name}_unit")
-            arr = arr[:, :n]
-            if not self.sequences:
-                arr = arr[:, :, :, 0]
-                dims.remove("event")
-            data[name] = (tuple(dims), arr)
+        data = {name: _labelled(name, arr[:, :n], self.network, self.sequences, self.record.ticks, epochs=True)
+                for name, arr in self.values.items()}
         coords = {"epoch": np.array(self.epochs), **item_coords(environment)}
         coords.update(unit_coords(self.network, self.record.groups, environment))
         if self.sequences:
@@ -247,18 +235,23 @@ def evaluate_results(results, environment, groups=()):
     dtype = next(iter(weights.values())).dtype
     out = evaluate_in_time(TimePlan(network), weights, sequence_arrays(environment, network, dtype),
                            timing_of(results, network), groups=groups)
-    sequences = environment.events > 1
-    data = {}
-    for name, arr in out.items():
-        dims = ["replica", "item", "event"] + ([f"{name}_unit"] if name in network.groups else [])
-        if not sequences:
-            arr, dims = arr[:, :, 0], [d for d in dims if d != "event"]
-        data[name] = (tuple(dims), arr)
+    data = {name: _labelled(name, arr, network, environment.events > 1) for name, arr in out.items()}
     coords = {**item_coords(environment), **unit_coords(network, list(groups), environment),
               "replica": np.arange(out["error"].shape[0])}
     if "seed" in results.coords:
         coords["seed"] = ("replica", results["seed"].values)
     return xr.Dataset(data, coords=coords)
+
+
+def _labelled(name, arr, network, sequences, ticks=False, epochs=False):
+    """A variable of a test pass as (dims, array): the ``event`` axis dropped for items of one event."""
+    dims = ["replica", *(["epoch"] if epochs else []), "item", "event"]
+    if name in network.groups:
+        dims += [*(["tick"] if ticks else []), f"{name}_unit"]
+    if not sequences:
+        arr = arr.take(0, axis=dims.index("event"))
+        dims.remove("event")
+    return tuple(dims), arr
 
 
 def timing_of(ds, network):
@@ -399,7 +392,6 @@ def train_in_time(network, environment, *, epochs, optimizer="steepest", lr=None
         data.update(more)
         coords.update({k: v for k, v in their_coords.items() if k not in coords})
     ds = xr.Dataset(data, coords=coords)
-    first = initial_timing
     ds.attrs = provenance(
         network=network_attr(network),
         training=dict(epochs=epochs, start_epoch=0, optimizer=opt.name, optimizer_settings=initial_settings,
@@ -408,8 +400,7 @@ def train_in_time(network, environment, *, epochs, optimizer="steepest", lr=None
                       schedule={str(e): {k: getattr(v, "name", v) for k, v in ch.items()}
                                 for e, ch in (schedule or {}).items()},
                       dt_schedule={str(e): t.dt for e, t in dts.items()}, resets=sorted(resets)),
-        timing=dict(duration=first.duration, dt=first.dt, grace=first.grace, test_duration=first.test_duration,
-                    settle=first.settle, settle_rule=first.settle_rule, bptt=timing.bptt),
+        timing=asdict(initial_timing),
         final_dt=timing.dt,
         environment=environment.name,
         test_environment=recorded.name,
